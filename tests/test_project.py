@@ -1,0 +1,54 @@
+"""The repository's own contract: Pulumi.yaml files, the README's commands, CI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT
+
+PULUMI_YAMLS = sorted(
+    p
+    for p in REPO_ROOT.rglob("Pulumi.yaml")
+    if not any(part in {".venv", "venv", "node_modules"} or part.startswith(".ci") for part in p.parts)
+)
+
+
+def test_there_is_a_root_pulumi_yaml() -> None:
+    assert REPO_ROOT / "Pulumi.yaml" in PULUMI_YAMLS
+
+
+@pytest.mark.parametrize("path", PULUMI_YAMLS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_pulumi_yaml_validates_against_the_project_schema(path: Path, reference_dir: Path) -> None:
+    schema = json.loads((reference_dir / "pulumi-project.schema.json").read_text())
+    project = yaml.safe_load(path.read_text())
+    jsonschema.validate(project, schema, cls=jsonschema.Draft202012Validator)
+    assert project["runtime"]["name"] == "python"
+    assert "virtualenv" in project["runtime"]["options"]
+    main = path.parent / project.get("main", ".")
+    assert (main / "__main__.py").is_file(), f"{path}: main program {main} has no __main__.py"
+
+
+def test_readme_quick_start_has_exactly_two_commands() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", quick_start, re.S)
+    assert block is not None
+    commands = [
+        line for line in block.group(1).splitlines() if line.strip() and not line.startswith("#")
+    ]
+    assert len(commands) == 2
+    marker = re.search(r"<!-- test-command: (.*) -->", readme)
+    assert marker is not None
+    assert commands[1] == marker.group(1), "the CI marker must repeat the README's test command"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    script = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "test-command" in script
+    assert "python3 -m venv" in (REPO_ROOT / "README.md").read_text()
