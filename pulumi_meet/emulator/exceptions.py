@@ -10,7 +10,7 @@ Hierarchy (HTTP status, canonical status)::
     ApiError
     ├── InvalidArgument          400 INVALID_ARGUMENT   (optionally with google.rpc.BadRequest)
     ├── FailedPrecondition       400 FAILED_PRECONDITION
-    ├── Unauthenticated          401 UNAUTHENTICATED    (ErrorInfo CREDENTIALS_MISSING / ACCESS_TOKEN_*)
+    ├── Unauthenticated          401 UNAUTHENTICATED    (ErrorInfo CREDENTIALS_MISSING…)
     ├── PermissionDenied         403 PERMISSION_DENIED
     │   ├── SpacePermissionDenied    unknown space, alias on a write, not the owner
     │   ├── ScopeInsufficient        ErrorInfo ACCESS_TOKEN_SCOPE_INSUFFICIENT

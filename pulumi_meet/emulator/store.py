@@ -11,6 +11,7 @@ tables are created with ``CREATE TABLE IF NOT EXISTS`` so reopening an existing 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -69,7 +70,5 @@ class Store:
     def close(self) -> None:
         """Close the connection (idempotent)."""
         with self._lock:
-            try:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # already closed
                 self._db.close()
-            except sqlite3.ProgrammingError:  # already closed
-                pass
