@@ -15,7 +15,9 @@ from tests.conftest import REPO_ROOT
 PULUMI_YAMLS = sorted(
     p
     for p in REPO_ROOT.rglob("Pulumi.yaml")
-    if not any(part in {".venv", "venv", "node_modules"} or part.startswith(".ci") for part in p.parts)
+    if not any(
+        part in {".venv", "venv", "node_modules"} or part.startswith(".ci") for part in p.parts
+    )
 )
 
 

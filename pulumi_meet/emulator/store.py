@@ -69,6 +69,5 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
-        with self._lock:
-            with contextlib.suppress(sqlite3.ProgrammingError):  # already closed
-                self._db.close()
+        with self._lock, contextlib.suppress(sqlite3.ProgrammingError):  # already closed
+            self._db.close()
