@@ -1,0 +1,160 @@
+"""Client-side pacing: stay under Meet's per-user quotas instead of running into them.
+
+Google counts requests per user per minute in three buckets (read 600, write 100, create 10 by
+default; see ``meet-api-behaviour.md`` "Quotas"). One `SlidingWindowLimiter` per endpoint x
+identity x bucket, shared by every thread of the process, admits a request only while fewer than
+`capacity` requests were seen in the last `window` seconds.
+
+Why a sliding-window *log* rather than a token bucket: the server enforces a sliding window, and a
+log mirrors it exactly, so the client reaches the full rate (ten creates at once, the eleventh one
+window after the first) without a 429. Each admission is stamped with the time its *response*
+arrived, which is never earlier than the moment the server counted it; an entry therefore leaves
+the client's window no earlier than it leaves the server's. A small margin absorbs timer
+granularity.
+
+When a 429 arrives anyway (another process or machine spends the same user's quota), the limiter
+blocks the bucket for the server's Retry-After and halves its capacity; each full window without
+another 429 doubles it back.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["BUCKETS", "Admission", "SlidingWindowLimiter", "get_limiter", "reset_limiters"]
+
+BUCKETS = ("create", "write", "read")
+_MIN_CAPACITY_FACTOR = 1 / 16
+_POLL_SECONDS = 0.05  # re-check interval while every admitted request is still in flight
+
+
+@dataclass
+class _Entry:
+    finished_at: float | None = None  # None while the request is in flight
+
+
+class Admission:
+    """One admitted request; call `done()` once its response (or failure) arrived."""
+
+    def __init__(self, limiter: SlidingWindowLimiter, entry: _Entry) -> None:
+        self._limiter = limiter
+        self._entry = entry
+
+    def done(self) -> None:
+        """Stamp the entry with the current time (idempotent)."""
+        self._limiter._finish(self._entry)
+
+
+class SlidingWindowLimiter:
+    """Admits at most `capacity` requests per sliding `window_seconds`; thread-safe."""
+
+    def __init__(
+        self,
+        capacity: int,
+        window_seconds: float,
+        *,
+        margin_seconds: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if capacity < 1 or window_seconds <= 0:
+            raise ValueError("capacity must be >= 1 and window_seconds > 0")
+        self.capacity = capacity
+        self.window_seconds = window_seconds
+        self._margin = margin_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._entries: list[_Entry] = []
+        self._blocked_until = -math.inf
+        self._factor = 1.0
+        self._last_adjusted = -math.inf
+
+    @property
+    def effective_capacity(self) -> int:
+        """The capacity after adaptation to 429s (at least 1)."""
+        return max(1, math.floor(self.capacity * self._factor))
+
+    def acquire(self) -> Admission:
+        """Block until a request may be sent, then count it."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._recover(now)
+                self._prune(now)
+                if now >= self._blocked_until and len(self._entries) < self.effective_capacity:
+                    entry = _Entry()
+                    self._entries.append(entry)
+                    return Admission(self, entry)
+                wait = self._wait_seconds(now)
+            self._sleep(wait)
+
+    def report_throttled(self, retry_after: float | None) -> None:
+        """A 429 arrived despite pacing: pause the bucket and lower the rate for a while."""
+        with self._lock:
+            now = self._clock()
+            if retry_after is not None:
+                self._blocked_until = max(self._blocked_until, now + retry_after)
+            self._factor = max(_MIN_CAPACITY_FACTOR, self._factor / 2)
+            self._last_adjusted = now
+
+    def _finish(self, entry: _Entry) -> None:
+        with self._lock:
+            if entry.finished_at is None:
+                entry.finished_at = self._clock()
+
+    def _recover(self, now: float) -> None:
+        if self._factor < 1.0 and now - self._last_adjusted >= self.window_seconds:
+            self._factor = min(1.0, self._factor * 2)
+            self._last_adjusted = now
+
+    def _prune(self, now: float) -> None:
+        horizon = now - self.window_seconds - self._margin
+        self._entries = [
+            e for e in self._entries if e.finished_at is None or e.finished_at > horizon
+        ]
+
+    def _wait_seconds(self, now: float) -> float:
+        if now < self._blocked_until:
+            return self._blocked_until - now
+        finished = [e.finished_at for e in self._entries if e.finished_at is not None]
+        if len(self._entries) - len(finished) >= self.effective_capacity or not finished:
+            return _POLL_SECONDS
+        # Enough entries must leave the window to get under the capacity: the k-th oldest.
+        excess = len(self._entries) - self.effective_capacity
+        finished.sort()
+        index = min(excess, len(finished) - 1)
+        return max(_POLL_SECONDS / 5, finished[index] + self.window_seconds + self._margin - now)
+
+
+_LIMITERS: dict[tuple[str, str, str, int, float], SlidingWindowLimiter] = {}
+_LIMITERS_LOCK = threading.Lock()
+
+
+def get_limiter(
+    endpoint: str, identity: str, bucket: str, per_minute: float, window_seconds: float
+) -> SlidingWindowLimiter:
+    """The process-wide limiter of one endpoint x identity x bucket.
+
+    `per_minute` is the quota rate; the capacity is what that rate allows in one window of
+    `window_seconds` (Google's window is 60 s; emulator tests compress it), at least one.
+    """
+    if bucket not in BUCKETS:
+        raise ValueError(f"unknown quota bucket {bucket!r}")
+    capacity = max(1, math.floor(per_minute * window_seconds / 60.0 + 1e-9))
+    key = (endpoint, identity.lower(), bucket, capacity, window_seconds)
+    with _LIMITERS_LOCK:
+        limiter = _LIMITERS.get(key)
+        if limiter is None:
+            limiter = _LIMITERS[key] = SlidingWindowLimiter(capacity, window_seconds)
+        return limiter
+
+
+def reset_limiters() -> None:
+    """Forget every limiter (tests; a fresh emulator has fresh quotas)."""
+    with _LIMITERS_LOCK:
+        _LIMITERS.clear()

@@ -1,0 +1,225 @@
+"""Settings: the `meet:` stack configuration (environment as fallback) as plain, picklable data.
+
+`Settings` never holds the credentials JSON. `from_config` puts the raw secret in a module-level,
+process-local registry and keeps only an opaque id, so a `Settings` can be pickled (the provider
+instance is pickled into every resource's state) and printed without leaking anything. Building a
+`Settings` makes no network call and resolves no credentials: a `pulumi preview` with no
+credentials at all must work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from pulumi_meet.exceptions import ConfigurationError
+
+__all__ = [
+    "DEFAULT_USER",
+    "EMBEDDED",
+    "SCOPE_CREATED",
+    "SCOPE_PREFIX",
+    "SCOPE_READONLY",
+    "SCOPE_SETTINGS",
+    "Settings",
+    "expand_scopes",
+]
+
+SCOPE_PREFIX = "https://www.googleapis.com/auth/"
+SCOPE_CREATED = SCOPE_PREFIX + "meetings.space.created"
+SCOPE_READONLY = SCOPE_PREFIX + "meetings.space.readonly"
+SCOPE_SETTINGS = SCOPE_PREFIX + "meetings.space.settings"
+DEFAULT_USER = "developer@example.com"
+EMBEDDED = "embedded"
+
+# Credential JSON types google-auth can load; service_account and authorized_user are the
+# documented ones, the others (workload identity federation, impersonation) work through the
+# keyless delegation path.
+_CREDENTIAL_TYPES = frozenset(
+    {
+        "service_account",
+        "authorized_user",
+        "external_account",
+        "external_account_authorized_user",
+        "impersonated_service_account",
+    }
+)
+
+# The process-local secret registry. Ids are keyed HMACs with a per-process random key: they
+# reveal nothing about the secret and mean nothing in another process.
+_REGISTRY_KEY = secrets.token_bytes(32)
+_REGISTRY: dict[str, str] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _register_secret(raw: str) -> str:
+    secret_id = hmac.new(_REGISTRY_KEY, raw.encode(), hashlib.sha256).hexdigest()[:20]
+    with _REGISTRY_LOCK:
+        _REGISTRY[secret_id] = raw
+    return secret_id
+
+
+def expand_scopes(text: str) -> tuple[str, ...]:
+    """``"meetings.space.created, meetings.space.settings"`` → full scope URLs, deduplicated."""
+    scopes: list[str] = []
+    for item in re.split(r"[\s,]+", text.strip()):
+        if not item:
+            continue
+        scope = item if "://" in item else SCOPE_PREFIX + item.removeprefix("auth/")
+        if scope not in scopes:
+            scopes.append(scope)
+    if not scopes:
+        raise ConfigurationError(
+            "meet:scopes is empty; set it to e.g. `meetings.space.created` (the default)"
+        )
+    return tuple(scopes)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the client layer needs, as plain values (no secret, no network)."""
+
+    credentials_id: str | None = None
+    """Opaque id of `meet:credentials` in this process's secret registry (never the JSON)."""
+    credentials_type: str | None = None
+    """The `type` of `meet:credentials` (``service_account``, ``authorized_user``, …)."""
+    google_application_credentials: str | None = None
+    """Path from ``GOOGLE_APPLICATION_CREDENTIALS`` when `meet:credentials` is not set."""
+    impersonate_user: str | None = None
+    scopes: tuple[str, ...] = (SCOPE_CREATED,)
+    emulator_host: str | None = None
+    """Base URL of an emulator (``http://host:port``), ``"embedded"``, or None for Google."""
+    user: str = DEFAULT_USER
+    creates_per_minute: float = 10.0
+    writes_per_minute: float = 100.0
+    reads_per_minute: float = 600.0
+    quota_window_seconds: float = 60.0
+    request_timeout_seconds: float = 60.0
+    connect_timeout_seconds: float = 10.0
+    max_retry_duration_seconds: float = 120.0
+    max_retry_attempts: int = 8
+
+    @classmethod
+    def from_config(
+        cls,
+        lookup: Callable[[str], str | None],
+        environ: Mapping[str, str] | None = None,
+    ) -> Settings:
+        """Build from `meet:*` keys (``lookup("meet:user")``) with the environment as fallback."""
+        env: Mapping[str, str] = os.environ if environ is None else environ
+        reader = _ConfigReader(lookup, env)
+        credentials_id, credentials_type = _parse_credentials(reader.get("credentials"))
+        emulator = reader.get("emulatorHost", "MEET_EMULATOR_HOST")
+        scopes = reader.get("scopes")
+        return cls(
+            credentials_id=credentials_id,
+            credentials_type=credentials_type,
+            google_application_credentials=env.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
+            impersonate_user=_email(
+                reader.get("impersonateUser", "MEET_IMPERSONATE_USER"),
+                "meet:impersonateUser / MEET_IMPERSONATE_USER",
+            ),
+            scopes=expand_scopes(scopes) if scopes is not None else (SCOPE_CREATED,),
+            emulator_host=_normalise_emulator_host(emulator) if emulator else None,
+            user=_email(reader.get("user"), "meet:user") or DEFAULT_USER,
+            creates_per_minute=reader.number("createsPerMinute", 10.0),
+            writes_per_minute=reader.number("writesPerMinute", 100.0),
+            reads_per_minute=reader.number("readsPerMinute", 600.0),
+            quota_window_seconds=reader.number("quotaWindowSeconds", 60.0),
+            request_timeout_seconds=reader.number("requestTimeoutSeconds", 60.0),
+            max_retry_duration_seconds=reader.number("maxRetryDurationSeconds", 120.0),
+        )
+
+    def credentials_info(self) -> dict[str, Any] | None:
+        """The parsed `meet:credentials` JSON from this process's registry, or None if unset."""
+        if self.credentials_id is None:
+            return None
+        with _REGISTRY_LOCK:
+            raw = _REGISTRY.get(self.credentials_id)
+        if raw is None:
+            raise ConfigurationError(
+                "meet:credentials was configured in another process and is not available here; "
+                "build Settings with Settings.from_config() in this process (the provider does it "
+                "in configure())"
+            )
+        info: dict[str, Any] = json.loads(raw)
+        return info
+
+
+class _ConfigReader:
+    """Reads `meet:<key>` through the lookup, then an environment variable if one applies."""
+
+    def __init__(self, lookup: Callable[[str], str | None], environ: Mapping[str, str]) -> None:
+        self._lookup = lookup
+        self._environ = environ
+
+    def get(self, key: str, env_name: str | None = None) -> str | None:
+        value: Any = self._lookup(f"meet:{key}")
+        if value is None or str(value).strip() == "":
+            value = self._environ.get(env_name) if env_name else None
+        if value is None or str(value).strip() == "":
+            return None
+        return str(value).strip()
+
+    def number(self, key: str, default: float) -> float:
+        text = self.get(key)
+        if text is None:
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not value > 0 or value == float("inf"):
+            raise ConfigurationError(f"meet:{key} must be a positive number, got {text!r}")
+        return value
+
+
+def _parse_credentials(raw: str | None) -> tuple[str | None, str | None]:
+    if raw is None:
+        return None, None
+    hint = (
+        "set it to the contents of a service-account key or authorized_user JSON file, e.g. "
+        "`pulumi config set --secret meet:credentials < key.json`"
+    )
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        # `from None`: the decoder's exception keeps the whole document; never chain it.
+        raise ConfigurationError(f"meet:credentials is not valid JSON; {hint}") from None
+    kind = info.get("type") if isinstance(info, dict) else None
+    if kind not in _CREDENTIAL_TYPES:
+        raise ConfigurationError(
+            f"meet:credentials has type {kind!r}, expected one of "
+            f"{', '.join(sorted(_CREDENTIAL_TYPES))}; {hint}"
+        )
+    return _register_secret(raw), str(kind)
+
+
+def _email(value: str | None, key: str) -> str | None:
+    if value is None:
+        return None
+    if "@" not in value or any(c.isspace() for c in value):
+        raise ConfigurationError(f"{key} must be an e-mail address, got {value!r}")
+    return value.lower()
+
+
+def _normalise_emulator_host(value: str) -> str:
+    if value.lower() == EMBEDDED:
+        return EMBEDDED
+    url = value if "://" in value else f"http://{value}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise ConfigurationError(
+            f"meet:emulatorHost / MEET_EMULATOR_HOST must be host:port, an http:// URL or "
+            f"`embedded`, got {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
