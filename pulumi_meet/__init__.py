@@ -1,6 +1,112 @@
-"""pulumi-meet: Google Meet meeting spaces as code."""
+"""pulumi-meet: Google Meet meeting spaces as code.
+
+The public API: the :class:`Space` resource and its argument classes, the enums of its fields, and
+the :class:`MeetError` hierarchy. The resource classes are loaded on first use, so that the
+``pulumi-meet`` command line and the emulator start without importing the Pulumi SDK.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pulumi_meet._enums import (
+    AccessType,
+    AttendanceReportGenerationType,
+    AutoGenerationType,
+    DefaultJoinAsViewerType,
+    DeletionPolicy,
+    EntryPointAccess,
+    Moderation,
+    RestrictionType,
+)
+from pulumi_meet.exceptions import (
+    AlreadyExists,
+    ApiError,
+    ConfigurationError,
+    CreateOutcomeUnknown,
+    CredentialsError,
+    FailedPrecondition,
+    Internal,
+    InvalidArgument,
+    MeetError,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    ScopeInsufficient,
+    ServiceDisabled,
+    TransportError,
+    Unauthenticated,
+    Unavailable,
+)
+
+if TYPE_CHECKING:
+    from pulumi_meet._space import (
+        ArtifactConfigArgs,
+        ModerationRestrictionsArgs,
+        RecordingConfigArgs,
+        SmartNotesConfigArgs,
+        Space,
+        SpaceConfigArgs,
+        TranscriptionConfigArgs,
+    )
+
+__all__ = [
+    "AccessType",
+    "AlreadyExists",
+    "ApiError",
+    "ArtifactConfigArgs",
+    "AttendanceReportGenerationType",
+    "AutoGenerationType",
+    "ConfigurationError",
+    "CreateOutcomeUnknown",
+    "CredentialsError",
+    "DefaultJoinAsViewerType",
+    "DeletionPolicy",
+    "EntryPointAccess",
+    "FailedPrecondition",
+    "Internal",
+    "InvalidArgument",
+    "MeetError",
+    "Moderation",
+    "ModerationRestrictionsArgs",
+    "NotFound",
+    "PermissionDenied",
+    "RecordingConfigArgs",
+    "ResourceExhausted",
+    "RestrictionType",
+    "ScopeInsufficient",
+    "ServiceDisabled",
+    "SmartNotesConfigArgs",
+    "Space",
+    "SpaceConfigArgs",
+    "TranscriptionConfigArgs",
+    "TransportError",
+    "Unauthenticated",
+    "Unavailable",
+]
 __version__ = "0.1.0"
+
+# Public names that live in a module importing the Pulumi SDK, loaded on first access (PEP 562).
+_LAZY: dict[str, str] = {
+    "ArtifactConfigArgs": "pulumi_meet._space",
+    "ModerationRestrictionsArgs": "pulumi_meet._space",
+    "RecordingConfigArgs": "pulumi_meet._space",
+    "SmartNotesConfigArgs": "pulumi_meet._space",
+    "Space": "pulumi_meet._space",
+    "SpaceConfigArgs": "pulumi_meet._space",
+    "TranscriptionConfigArgs": "pulumi_meet._space",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'pulumi_meet' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

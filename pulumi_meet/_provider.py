@@ -1,0 +1,389 @@
+"""The dynamic provider behind :class:`pulumi_meet.Space`.
+
+NEVER rename or move :class:`SpaceProvider`: every resource's state holds it pickled *by
+reference* to ``pulumi_meet._provider.SpaceProvider``. The instance carries plain data only (the
+:class:`~pulumi_meet._settings.Settings` built in :meth:`SpaceProvider.configure`), never
+credentials, clients or sessions, and ``__init__`` is not re-run when an old pickle is loaded, so
+every attribute has a class-level default.
+
+The engine calls one shared instance from up to four threads at once; the instance is never
+mutated after ``configure()``, and the client layer owns the thread-safe shared state.
+
+API calls per operation: check and diff none; create one ``spaces.create`` (adopt: one
+``spaces.get`` and at most one ``spaces.patch``); update at most one ``spaces.patch``; read one
+``spaces.get``; delete per ``deletion_policy`` (RESTRICT: endActiveConference + patch,
+END_CONFERENCE: endActiveConference, ABANDON: none).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_meet import _schema as schema
+from pulumi_meet._enums import AccessType, DeletionPolicy
+from pulumi_meet._settings import Settings
+from pulumi_meet.exceptions import (
+    ApiError,
+    FailedPrecondition,
+    MeetError,
+    NotFound,
+    PermissionDenied,
+    ScopeInsufficient,
+    ServiceDisabled,
+)
+
+if TYPE_CHECKING:
+    from pulumi_meet._client import MeetClient
+
+__all__ = ["SpaceProvider"]
+
+_PROVIDER_KEY = "__provider"
+_DEFAULT_POLICY = DeletionPolicy.RESTRICT.value
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The checked inputs of a Space, normalised (plain strings, ``None`` entries dropped)."""
+
+    config: dict[str, Any]
+    deletion_policy: str
+    adopt: str | None
+    owner: str | None
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> _Inputs:
+        config = schema.strip_nones(props.get("config") or {})
+        policy = schema.strip_nones(props.get("deletion_policy")) or _DEFAULT_POLICY
+        adopt = props.get("adopt")
+        owner = props.get("owner")
+        return cls(
+            config=config if isinstance(config, dict) else {},
+            deletion_policy=str(policy),
+            adopt=str(adopt) if adopt else None,
+            owner=str(owner) if owner else None,
+        )
+
+    @property
+    def declared(self) -> dict[str, Any]:
+        """The inputs in the shape of the field table's paths (``{"config": {...}}``)."""
+        return {"config": self.config}
+
+
+def _recorded_owner(outputs: Mapping[str, Any]) -> str | None:
+    """Who the calls on an existing space act as: the owner recorded at create or adopt."""
+    owner = outputs.get("owner") or outputs.get("declared_owner")
+    return str(owner) if owner else None
+
+
+def _same_email(left: str, right: str) -> bool:
+    return left.strip().lower() == right.strip().lower()
+
+
+def _assemble(live: Mapping[str, Any], inputs: _Inputs, owner: str | None) -> dict[str, Any]:
+    """Outputs: the live fields of the table plus the recorded owner and the echoed inputs."""
+    outputs = {name: live.get(name) for name in schema.OUTPUT_NAMES}
+    outputs.update(
+        owner=owner,
+        deletion_policy=inputs.deletion_policy,
+        adopt=inputs.adopt,
+        declared_config=inputs.config,
+        declared_owner=inputs.owner,
+    )
+    return outputs
+
+
+class SpaceProvider(ResourceProvider):
+    """Creates, adopts, updates, reads and retires Google Meet spaces for :class:`Space`."""
+
+    serialize_as_secret_always: ClassVar[bool] = False
+    # Class-level default: old pickles do not re-run __init__, configure() always sets it.
+    _settings: Settings | None = None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Read the `meet:` stack config into plain data. No credential is resolved here."""
+        self._settings = Settings.from_config(req.config.get)
+
+    # ---------------------------------------------------------------- check / diff (no API call)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate every input; unknowns pass. Makes no API call and needs no credentials."""
+        violations = _check_inputs(news)
+        inputs = {
+            key: schema.strip_nones(value) for key, value in news.items() if value is not None
+        }
+        failures = [CheckFailure(v.property, v.reason) for v in violations]
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Compare the fields the user set with the old outputs. Makes no API call."""
+        replaces = [
+            name
+            for name, changed in (
+                ("adopt", _adopt_changed(olds, news)),
+                ("owner", _owner_changed(olds, news)),
+            )
+            if changed
+        ]
+        changes = (
+            bool(replaces) or bool(schema.changed_fields(news, olds)) or _policy_changed(olds, news)
+        )
+        return DiffResult(changes=changes, replaces=replaces, delete_before_replace=False)
+
+    # ---------------------------------------------------------------- operations
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """One ``spaces.create`` with the whole config (adopt: one get, at most one patch)."""
+        inputs = _Inputs.from_props(props)
+        client = self._client(inputs.owner)
+        # Resolve the identity before the create: nothing may fail after the space exists.
+        owner = inputs.owner or client.identity
+        if inputs.adopt:
+            space = _adopt(client, inputs)
+        else:
+            space = client.create_space(schema.api_body(inputs.declared))
+        return CreateResult(
+            str(space["name"]), _assemble(schema.outputs_from_api(space), inputs, owner)
+        )
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Exactly one ``spaces.patch`` naming the changed fields, or no call at all."""
+        inputs = _Inputs.from_props(news)
+        owner = _recorded_owner(olds) or inputs.owner
+        changed = schema.changed_fields(inputs.declared, olds)
+        if changed:
+            space = self._client(owner).patch_space(
+                id_, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
+            )
+            live = schema.outputs_from_api(space)
+        else:
+            live = dict(olds)
+        return UpdateResult(_assemble(live, inputs, owner))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """One ``spaces.get``: live outputs, and inputs whose managed fields hold live values."""
+        owner = _recorded_owner(props)
+        client = self._client(owner)
+        name = schema.space_name_from_reference(id_) or id_
+        try:
+            space = client.get_space(name)
+        except (PermissionDenied, NotFound) as error:
+            if isinstance(error, ServiceDisabled | ScopeInsufficient):
+                raise
+            raise _unreachable(error, name, owner, "read") from error
+        live = schema.outputs_from_api(space)
+        if owner is None and "config" in space:
+            owner = client.identity  # only the owner sees the config (Space.get)
+        return _read_result(str(space.get("name") or id_), live, props, owner)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Apply the deletion policy; the Meet API cannot delete a space."""
+        policy = str(props.get("deletion_policy") or _DEFAULT_POLICY)
+        if policy == DeletionPolicy.ABANDON.value:
+            return
+        owner = _recorded_owner(props)
+        client = self._client(owner)
+        try:
+            # FAILED_PRECONDITION: there is no active conference, so there is nothing to end.
+            with contextlib.suppress(FailedPrecondition):
+                client.end_active_conference(id_)
+            if policy == DeletionPolicy.RESTRICT.value:
+                restricted = {"config": {"accessType": AccessType.RESTRICTED.value}}
+                client.patch_space(id_, restricted, ["config.accessType"])
+        except (PermissionDenied, NotFound) as error:
+            if isinstance(error, ServiceDisabled | ScopeInsufficient):
+                raise
+            raise _unreachable(error, id_, owner, "delete") from error
+
+    # ---------------------------------------------------------------- helpers
+
+    def _client(self, acting_as: str | None) -> MeetClient:
+        from pulumi_meet._client import get_client
+
+        settings = getattr(self, "_settings", None) or Settings.from_config(lambda _key: None)
+        return get_client(settings, acting_as)
+
+
+# -------------------------------------------------------------------- check rules
+
+
+def _check_inputs(news: Mapping[str, Any]) -> list[schema.Violation]:
+    violations: list[schema.Violation] = []
+    allowed = ", ".join(schema.INPUT_NAMES)
+    for key in news:
+        if key not in schema.INPUT_NAMES and key != _PROVIDER_KEY:
+            violations.append(
+                schema.Violation(key, f"unknown property {key!r}; allowed: {allowed}")
+            )
+    config = news.get("config")
+    violations += schema.validate_object("config", config)
+    violations += schema.config_conflicts(config)
+    violations += _check_enum("deletion_policy", news.get("deletion_policy"), DeletionPolicy)
+    violations += _check_adopt(news.get("adopt"))
+    violations += _check_owner(news.get("owner"))
+    return violations
+
+
+def _check_enum(name: str, value: object, enum: type[DeletionPolicy]) -> list[schema.Violation]:
+    allowed = [member.value for member in enum]
+    if value is None or schema.is_unknown(value) or value in allowed:
+        return []
+    return [schema.Violation(name, f"{value!r} is not one of {', '.join(allowed)}")]
+
+
+def _check_adopt(value: object) -> list[schema.Violation]:
+    if value is None or schema.is_unknown(value):
+        return []
+    if isinstance(value, str) and schema.space_name_from_reference(value):
+        return []
+    return [
+        schema.Violation(
+            "adopt",
+            f"{value!r} is not a space reference; use spaces/<id>, a meeting code such as "
+            "abc-mnop-xyz, or a meeting URL such as https://meet.google.com/abc-mnop-xyz",
+        )
+    ]
+
+
+def _check_owner(value: object) -> list[schema.Violation]:
+    if value is None or schema.is_unknown(value):
+        return []
+    if isinstance(value, str) and value.count("@") == 1 and not any(c.isspace() for c in value):
+        local, domain = value.split("@")
+        if local and "." in domain:
+            return []
+    return [
+        schema.Violation("owner", f"{value!r} is not an e-mail address (e.g. lead@example.com)")
+    ]
+
+
+# -------------------------------------------------------------------- diff rules
+
+
+def _adopt_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether ``adopt`` now names another space. Removing it keeps the adopted space managed."""
+    new = news.get("adopt")
+    if new is None:
+        return False
+    if schema.is_unknown(new) or not isinstance(new, str):
+        return True
+    target = schema.space_name_from_reference(new)
+    code = olds.get("meeting_code")
+    same_space = {
+        olds.get("name"),
+        f"spaces/{str(code).lower()}" if code else None,
+        schema.space_name_from_reference(str(olds.get("adopt") or "")),
+    }
+    return target is None or target not in same_space
+
+
+def _owner_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether an explicit ``owner`` names someone other than the recorded owner."""
+    new = news.get("owner")
+    if new is None:
+        return False
+    if schema.is_unknown(new) or not isinstance(new, str):
+        return True
+    recorded = _recorded_owner(olds)
+    return recorded is not None and not _same_email(new, recorded)
+
+
+def _policy_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    new = news.get("deletion_policy")
+    if schema.is_unknown(new):
+        return True
+    return (new or _DEFAULT_POLICY) != (olds.get("deletion_policy") or _DEFAULT_POLICY)
+
+
+# -------------------------------------------------------------------- operations' helpers
+
+
+def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
+    """Resolve the adopted space with one get, then patch the managed fields that differ."""
+    reference = str(inputs.adopt)
+    alias = schema.space_name_from_reference(reference) or reference
+    try:
+        space = client.get_space(alias)
+    except (PermissionDenied, NotFound) as error:
+        if isinstance(error, ServiceDisabled | ScopeInsufficient):
+            raise
+        raise MeetError(
+            f"cannot adopt {reference!r}: no such space, or {client.identity} may not see it. "
+            "Check the reference (spaces/<id>, meeting code or URL) and set `owner` to the user "
+            "who owns the room."
+        ) from error
+    if "config" not in space:
+        raise MeetError(
+            f"cannot adopt {space.get('name', alias)} ({reference}): {client.identity} does not "
+            "own it, and only the owner can manage a space. Set `owner` to the user who created "
+            "the room (the provider acts for it through domain-wide delegation)."
+        )
+    changed = schema.changed_fields(inputs.declared, schema.outputs_from_api(space))
+    if not changed:
+        return space
+    return client.patch_space(
+        str(space["name"]), schema.api_body(inputs.declared, changed), schema.update_mask(changed)
+    )
+
+
+def _read_result(
+    space_id: str, live: dict[str, Any], props: Mapping[str, Any], owner: str | None
+) -> ReadResult:
+    """Outputs and inputs after a read; managed fields take their live values (drift shows)."""
+    declared = props.get("declared_config")
+    managed = (
+        schema.managed_values({"config": declared}, live) if isinstance(declared, Mapping) else None
+    )
+    outputs = {name: live.get(name) for name in schema.OUTPUT_NAMES}
+    outputs["owner"] = owner
+    echoes = {
+        "deletion_policy": props.get("deletion_policy"),
+        "adopt": props.get("adopt"),
+        "declared_config": managed,
+        "declared_owner": props.get("declared_owner"),
+    }
+    outputs.update(echoes)
+    inputs = {
+        "config": managed,
+        "deletion_policy": echoes["deletion_policy"],
+        "adopt": echoes["adopt"],
+        "owner": echoes["declared_owner"],
+    }
+    return ReadResult(space_id, outputs, {k: v for k, v in inputs.items() if v is not None})
+
+
+def _unreachable(error: ApiError, name: str, owner: str | None, operation: str) -> PermissionDenied:
+    """The 403 of a read or delete, re-worded: gone or no access, and how to drop it from state."""
+    who = owner or "the configured identity"
+    remedy = (
+        "If the space is gone, remove it from the stack's state with `pulumi state delete <urn>` "
+        "(list URNs with `pulumi stack --show-urns`)"
+    )
+    if operation == "delete":
+        remedy += ", or set deletion_policy='ABANDON', run `pulumi up`, then destroy again"
+    message = (
+        f"{error.method}: cannot {operation} {name} as {who}: the space no longer exists or this "
+        f"identity lost access to it (Meet answers both with 403). {remedy}. If access changed, "
+        "restore it (the space's owner, meet:impersonateUser or the credentials) and retry."
+    )
+    return PermissionDenied(
+        message,
+        method=error.method,
+        resource=name,
+        reason=error.reason,
+        metadata=error.metadata,
+        server_message=error.server_message,
+    )
