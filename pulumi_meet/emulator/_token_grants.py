@@ -17,6 +17,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from pulumi_meet.emulator._access_tokens import TokenIssuer
 from pulumi_meet.emulator._accounts import Accounts, ServiceAccount, digest
@@ -47,6 +48,19 @@ _NOT_DELEGATED = (
     "Client is unauthorized to retrieve access tokens using this method, or client not "
     "authorized for any of the scopes requested."
 )
+
+
+def _same_endpoint(url: str, token_url: str) -> bool:
+    """Whether ``url`` names the emulator's token endpoint under any host name.
+
+    [rule] The emulator is reachable as 127.0.0.1, localhost or another name of the machine, so
+    the host is not compared: the path must be ``/token`` on the emulator's port.
+    """
+    try:
+        given, own = urlsplit(url), urlsplit(token_url)
+        return given.path.rstrip("/") == own.path.rstrip("/") and given.port == own.port
+    except ValueError:  # a malformed port
+        return False
 
 
 class GrantError(Exception):
@@ -111,12 +125,13 @@ class TokenEndpoint:
         return self._grant_for(account, jwt.claims.get("sub"), scopes)
 
     def _check_audience(self, audience: Any) -> None:
-        if audience in GOOGLE_TOKEN_URIS or audience == self._token_url():
+        if audience in GOOGLE_TOKEN_URIS or (
+            isinstance(audience, str) and _same_endpoint(audience, self._token_url())
+        ):
             return
         # [rule] Google's exact wording for a wrong audience is not documented.
-        description = (
-            f"Invalid JWT: Failed audience check. The expected audience is {self._token_url()}."
-        )
+        expected = self._token_url()
+        description = f"Invalid JWT: Failed audience check. The expected audience is {expected}."
         raise GrantError(400, "invalid_grant", description)
 
     def _check_times(self, issued: Any, expires: Any) -> None:

@@ -182,6 +182,9 @@ def test_small_clock_skew_is_forgiven(identity: Identity, key: dict[str, Any]) -
 
 def test_audience_must_be_a_token_endpoint(identity: Identity, key: dict[str, Any]) -> None:
     assert exchange(identity, assertion(key, aud=f"{BASE}/token"))[0] == 200
+    assert exchange(identity, assertion(key, aud="http://localhost:9/token"))[0] == 200
+    for wrong in ("http://127.0.0.1:10/token", "http://127.0.0.1:9/other", "http://[x:9/token"):
+        assert exchange(identity, assertion(key, aud=wrong))[0] == 400
     status, answer = exchange(identity, assertion(key, aud="https://meet.googleapis.com/"))
     assert (status, answer["error"]) == (400, "invalid_grant")
     assert "audience" in answer["error_description"]
