@@ -1,0 +1,161 @@
+"""Pacing: the sliding-window log admits exactly the quota, adapts to 429s (fake clock)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from pulumi_meet import _pacing
+from pulumi_meet._pacing import SlidingWindowLimiter, get_limiter
+
+
+class FakeTime:
+    """A clock whose sleep advances it, so no test waits for real."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds > 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake(mocker) -> FakeTime:
+    fake_time = FakeTime()
+    # pytest-mock spies keep the calls inspectable while the fake does the work.
+    mocker.spy(fake_time, "sleep")
+    return fake_time
+
+
+def make(fake: FakeTime, capacity: int = 10, window: float = 60.0) -> SlidingWindowLimiter:
+    return SlidingWindowLimiter(
+        capacity, window, margin_seconds=0.1, clock=fake.clock, sleep=fake.sleep
+    )
+
+
+def admit(limiter: SlidingWindowLimiter, fake: FakeTime, duration: float = 0.0) -> float:
+    """Acquire, 'send' for `duration` seconds, finish; returns the admission time."""
+    admission = limiter.acquire()
+    admitted_at = fake.now
+    fake.now += duration
+    admission.done()
+    return admitted_at
+
+
+def test_capacity_is_admitted_at_once_then_one_window_later(fake: FakeTime) -> None:
+    limiter = make(fake)
+    times = [admit(limiter, fake) for _ in range(10)]
+    assert times == [0.0] * 10
+    assert fake.sleep.call_count == 0
+    eleventh = admit(limiter, fake)
+    assert eleventh == pytest.approx(60.1)
+
+
+def test_fifty_creates_take_four_windows_and_never_exceed_the_quota(fake: FakeTime) -> None:
+    limiter = make(fake)
+    times = [admit(limiter, fake, duration=0.2) for _ in range(50)]
+    # The server's rule: at most 10 admissions in any 60 s window.
+    for index, start in enumerate(times):
+        in_window = [t for t in times[index:] if t < start + 60.0]
+        assert len(in_window) <= 10
+    assert times[-1] < 4 * 60.1 + 10 * 0.2 + 1
+
+
+def test_entries_are_stamped_when_the_response_arrives(fake: FakeTime) -> None:
+    limiter = make(fake, capacity=1, window=10.0)
+    admit(limiter, fake, duration=5.0)  # admitted at 0, answered at 5
+    assert admit(limiter, fake) == pytest.approx(15.1)
+
+
+def test_in_flight_requests_count_until_done(fake: FakeTime) -> None:
+    limiter = make(fake, capacity=2, window=1.0)
+    first = limiter.acquire()
+    second = limiter.acquire()
+    waited: list[float] = []
+
+    def finish_first(seconds: float) -> None:
+        waited.append(seconds)
+        fake.now += seconds
+        if len(waited) == 3:
+            first.done()
+
+    limiter._sleep = finish_first
+    limiter.acquire().done()
+    second.done()
+    assert len(waited) >= 3  # polled while both were in flight
+    assert fake.now >= 1.0
+
+
+def test_throttle_blocks_for_retry_after_and_halves_capacity(fake: FakeTime) -> None:
+    limiter = make(fake, capacity=8, window=10.0)
+    limiter.report_throttled(retry_after=4.0)
+    assert limiter.effective_capacity == 4
+    assert admit(limiter, fake) == pytest.approx(4.0)
+    assert [admit(limiter, fake) for _ in range(3)] == [4.0, 4.0, 4.0]
+    assert admit(limiter, fake) > 4.0  # only 4 per window now
+
+
+def test_capacity_recovers_one_doubling_per_quiet_window(fake: FakeTime) -> None:
+    limiter = make(fake, capacity=8, window=10.0)
+    limiter.report_throttled(None)
+    limiter.report_throttled(None)
+    assert limiter.effective_capacity == 2
+    fake.now += 10.0
+    admit(limiter, fake)
+    assert limiter.effective_capacity == 4
+    fake.now += 10.0
+    admit(limiter, fake)
+    assert limiter.effective_capacity == 8
+
+
+def test_capacity_never_drops_below_one(fake: FakeTime) -> None:
+    limiter = make(fake, capacity=3, window=10.0)
+    for _ in range(20):
+        limiter.report_throttled(None)
+    assert limiter.effective_capacity == 1
+
+
+def test_bad_parameters_are_refused(fake: FakeTime) -> None:
+    with pytest.raises(ValueError, match="capacity"):
+        make(fake, capacity=0)
+    with pytest.raises(ValueError, match="unknown quota bucket"):
+        get_limiter("http://x", "a@example.com", "delete", 10, 60)
+
+
+def test_limiters_are_shared_per_endpoint_identity_and_bucket() -> None:
+    _pacing.reset_limiters()
+    first = get_limiter("http://x", "A@example.com", "create", 10, 60)
+    assert get_limiter("http://x", "a@example.com", "create", 10, 60) is first
+    assert get_limiter("http://x", "a@example.com", "write", 100, 60) is not first
+    assert get_limiter("http://y", "a@example.com", "create", 10, 60) is not first
+    assert get_limiter("http://x", "b@example.com", "create", 10, 60) is not first
+    assert first.capacity == 10
+    assert get_limiter("http://x", "a@example.com", "create", 100, 3).capacity == 5
+    assert get_limiter("http://x", "a@example.com", "create", 10, 3).capacity == 1
+    _pacing.reset_limiters()
+
+
+def test_threads_share_one_limiter(fake: FakeTime) -> None:
+    limiter = make(fake, capacity=5, window=60.0)
+    lock = threading.Lock()
+    admitted: list[int] = []
+
+    def worker(index: int) -> None:
+        limiter.acquire()  # never finished: stays in flight
+        with lock:
+            admitted.append(index)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert sorted(admitted) == [0, 1, 2, 3, 4]
+    assert len(limiter._entries) == 5
