@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -109,7 +109,7 @@ def _assemble(live: Mapping[str, Any], inputs: _Inputs, owner: str | None) -> di
 class SpaceProvider(ResourceProvider):
     """Creates, adopts, updates, reads and retires Google Meet spaces for :class:`Space`."""
 
-    serialize_as_secret_always: ClassVar[bool] = False
+    serialize_as_secret_always = False
     # Class-level default: old pickles do not re-run __init__, configure() always sets it.
     _settings: Settings | None = None
 

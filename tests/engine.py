@@ -1,0 +1,715 @@
+"""A test harness that drives Pulumi dynamic providers the way the Pulumi engine does.
+
+No Pulumi CLI is needed. Three layers, usable separately:
+
+``capture_program(program, config)``
+    Runs a Pulumi program under ``pulumi.runtime.set_mocks``: the real SDK serializes every
+    resource (``__provider`` included) and the mocks record what the engine would receive, as
+    :class:`CapturedResource` (``Resource.get`` calls are captured with their ``id``).
+
+``ProviderHost(env, cwd)``
+    Starts a real ``python -u -m pulumi.dynamic`` process (this interpreter), reads its port from
+    the first stdout line, and speaks ``pulumirpc.ResourceProvider`` gRPC to it with the SDK's own
+    ``serialize_properties``/``deserialize_properties``: ``configure``, ``check``, ``diff``,
+    ``create``, ``read``, ``update``, ``delete``. It captures the process's stdout and stderr and
+    logs every call in :attr:`ProviderHost.calls`.
+
+``Engine(host)``
+    The command sequences of ``pulumi preview``, ``up`` (a preview pass, then the update pass:
+    Check and Diff run twice per resource), ``refresh`` and ``destroy``, with replacement ordering
+    (create-before-delete unless the provider asks for delete-before-replace) and the state (ID,
+    inputs and outputs per URN) kept between commands. A command takes either a list of captured
+    resources or the program itself; with a program, the program runs under mocks whose answers
+    come from the provider, so one resource's outputs reach the inputs of another as in a real
+    deployment (and registrations run concurrently, as the engine runs them).
+
+Simplifications: URNs ignore parents (``urn:pulumi:<stack>::<project>::<type>::<name>``);
+resource options other than ``id`` (protect, ignore_changes, delete_before_replace...) are not
+seen by mocks and are not applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import grpc
+import pulumi
+import pulumi.runtime
+from google.protobuf import struct_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.settings import ROOT
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+__all__ = [
+    "CapturedResource",
+    "CheckFailed",
+    "DiffOutcome",
+    "Engine",
+    "EngineError",
+    "ProviderError",
+    "ProviderHost",
+    "ReadOutcome",
+    "ResourceState",
+    "Step",
+    "capture_program",
+    "make_urn",
+]
+
+PROVIDER_KEY = "__provider"
+_SECRET_SIG = rpc._special_sig_key  # the SDK's wire marker of a secret value
+_CALL_TIMEOUT_SECONDS = 60.0
+_START_TIMEOUT_SECONDS = 30.0
+_SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONPATH")
+
+Program: TypeAlias = Callable[[], None]
+
+
+# ============================================================================ errors
+
+
+class EngineError(Exception):
+    """A deployment step failed as the engine would report it."""
+
+
+class CheckFailed(EngineError):
+    """``Check`` returned failures; ``failures`` holds (property, reason) pairs."""
+
+    def __init__(self, urn: str, failures: list[tuple[str, str]]) -> None:
+        lines = "; ".join(f"{prop}: {reason}" for prop, reason in failures)
+        super().__init__(f"{urn}: check failed: {lines}")
+        self.urn = urn
+        self.failures = failures
+
+
+class ProviderError(EngineError):
+    """A provider call failed; ``details`` is what the engine shows (the provider's traceback)."""
+
+    def __init__(self, method: str, urn: str, details: str) -> None:
+        super().__init__(f"{method} {urn} failed:\n{details}")
+        self.method = method
+        self.urn = urn
+        self.details = details
+
+
+# ============================================================================ capture
+
+
+@dataclass(frozen=True)
+class CapturedResource:
+    """One resource registration as the engine receives it (inputs include ``__provider``)."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    id: str | None = None
+    """Set for ``Resource.get`` (a read of an existing resource)."""
+
+    @property
+    def is_read(self) -> bool:
+        return self.id is not None
+
+
+def make_urn(type_: str, name: str, *, project: str, stack: str) -> str:
+    """The URN of a top-level resource."""
+    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    """Mocks whose answers come from a handler (the recorder or the engine)."""
+
+    def __init__(self, handler: Callable[[CapturedResource], tuple[str, dict[str, Any]]]) -> None:
+        self._handler = handler
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        resource_id = args.resource_id or None
+        captured = CapturedResource(args.typ, args.name, dict(args.inputs), resource_id)
+        return self._handler(captured)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
+        return {}, None
+
+
+def _run_under_mocks(
+    program: Program,
+    handler: Callable[[CapturedResource], tuple[str, dict[str, Any]]],
+    *,
+    config: Mapping[str, str],
+    project: str,
+    stack: str,
+    preview: bool,
+) -> dict[str, Any]:
+    """Run ``program`` with ``handler`` answering registrations; returns the stack's exports."""
+    ROOT.set(None)  # a fresh root Stack for every run
+    pulumi.runtime.set_all_config(dict(config), [])
+    pulumi.runtime.set_mocks(_Mocks(handler), project=project, stack=stack, preview=preview)
+    root = pulumi.runtime.get_root_resource()
+    exports: dict[str, Any] = {}
+
+    def body() -> None:
+        program()
+        outputs = getattr(root, "outputs", {})
+        resolved = _sync_await(pulumi.Output.from_input(dict(outputs)).future())
+        exports.update(resolved or {})
+
+    _sync_await(run_pulumi_func(body))
+    return exports
+
+
+def capture_program(
+    program: Program,
+    config: Mapping[str, str] | None = None,
+    *,
+    project: str = "meet-test",
+    stack: str = "dev",
+    preview: bool = False,
+) -> list[CapturedResource]:
+    """Run ``program`` under mocks and return its resources, in registration order.
+
+    The mocks answer every registration with the inputs as outputs and the ID ``<name>-id`` (a
+    ``get`` keeps its ID). ``config`` holds stack config such as ``{"meet:user": "a@b.c"}``.
+    """
+    captured: list[CapturedResource] = []
+    lock = threading.Lock()
+
+    def record(resource: CapturedResource) -> tuple[str, dict[str, Any]]:
+        with lock:
+            captured.append(resource)
+        return resource.id or f"{resource.name}-id", dict(resource.inputs)
+
+    _run_under_mocks(
+        program, record, config=config or {}, project=project, stack=stack, preview=preview
+    )
+    return captured
+
+
+# ============================================================================ wire helpers
+
+
+def _plain(value: Any) -> Any:
+    """Strip the SDK's secret wrappers (the engine does, as dynamic providers refuse secrets)."""
+    if isinstance(value, Mapping):
+        if value.get(_SECRET_SIG) == rpc._special_secret_sig:
+            return _plain(value.get("value"))
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(_plain(properties), {}))
+    finally:
+        loop.close()
+
+
+def _from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
+    result: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns=True)
+    return result
+
+
+# ============================================================================ provider host
+
+
+@dataclass(frozen=True)
+class DiffOutcome:
+    """A ``DiffResponse`` as the engine reads it (``changes`` None = DIFF_UNKNOWN)."""
+
+    changes: bool | None
+    replaces: list[str]
+    delete_before_replace: bool
+
+
+@dataclass(frozen=True)
+class ReadOutcome:
+    """A ``ReadResponse``: an empty ``id`` means the resource is gone."""
+
+    id: str
+    outputs: dict[str, Any]
+    inputs: dict[str, Any] | None
+
+
+class ProviderHost:
+    """A real ``python -u -m pulumi.dynamic`` process driven over gRPC.
+
+    ``env`` is the whole environment of the process beyond a few harmless variables (PATH,
+    HOME, locale, PYTHONPATH): nothing else leaks in from the test process. Use as a context
+    manager, or call :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        *,
+        python: str = sys.executable,
+    ) -> None:
+        self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
+        self.env.update(env or {})
+        self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        self.python = python
+        self.calls: list[tuple[str, str]] = []
+        """Every gRPC call made: (method, urn)."""
+        self.configured = False
+        self._stdout: list[str] = []
+        self._stderr: list[str] = []
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[str] | None = None
+        self._channel: grpc.Channel | None = None
+        self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> ProviderHost:
+        """Start the process and connect; returns self once the provider answers."""
+        self._process = subprocess.Popen(
+            [self.python, "-u", "-m", "pulumi.dynamic"],
+            cwd=self.cwd,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        first_lines: queue.Queue[str] = queue.Queue()
+        assert self._process.stdout is not None and self._process.stderr is not None
+        self._pump(self._process.stdout, self._stdout, first_lines)
+        self._pump(self._process.stderr, self._stderr, None)
+        try:
+            port = int(first_lines.get(timeout=_START_TIMEOUT_SECONDS).strip())
+        except (queue.Empty, ValueError):
+            self.stop()
+            raise EngineError(f"provider host did not print its port:\n{self.stderr}") from None
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        self._call("GetPluginInfo", "", self._stub.GetPluginInfo, _empty())
+        return self
+
+    def _pump(self, stream: Any, sink: list[str], first: queue.Queue[str] | None) -> None:
+        def run() -> None:
+            for number, line in enumerate(stream):
+                if first is not None and number == 0:
+                    first.put(line)
+                    continue
+                with self._lock:
+                    sink.append(line)
+
+        threading.Thread(target=run, daemon=True, name="provider-host-output").start()
+
+    def stop(self) -> None:
+        """Close the channel and stop the process (SIGINT, then kill after 5 s). Idempotent."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.send_signal(2)  # SIGINT: the host stops its gRPC server cleanly
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+    def __enter__(self) -> ProviderHost:
+        return self.start() if self._process is None else self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    @property
+    def stdout(self) -> str:
+        """Everything the process printed on stdout after its port line."""
+        with self._lock:
+            return "".join(self._stdout)
+
+    @property
+    def stderr(self) -> str:
+        with self._lock:
+            return "".join(self._stderr)
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    # ------------------------------------------------------------------ calls
+
+    def _call(self, method: str, urn: str, rpc_method: Any, request: Any) -> Any:
+        with self._lock:
+            self.calls.append((method, urn))
+        try:
+            return rpc_method(request, timeout=_CALL_TIMEOUT_SECONDS)
+        except grpc.RpcError as error:
+            details = error.details() if hasattr(error, "details") else str(error)
+            raise ProviderError(method, urn, str(details)) from None
+
+    @property
+    def stub(self) -> provider_pb2_grpc.ResourceProviderStub:
+        if self._stub is None:
+            raise EngineError("the provider host is not started")
+        return self._stub
+
+    def configure(self, config: Mapping[str, Any]) -> None:
+        """Send ``Configure`` with stack config keyed ``namespace:key`` (e.g. ``meet:user``)."""
+        variables = {k: v if isinstance(v, str) else str(v) for k, v in config.items()}
+        request = provider_pb2.ConfigureRequest(
+            variables=variables, args=_to_struct(config), acceptSecrets=False
+        )
+        self._call("Configure", "", self.stub.Configure, request)
+        self.configured = True
+
+    def check(
+        self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """``Check``: (checked inputs, failures as (property, reason))."""
+        request = provider_pb2.CheckRequest(urn=urn, olds=_to_struct(olds), news=_to_struct(news))
+        response = self._call("Check", urn, self.stub.Check, request)
+        failures = [(f.property, f.reason) for f in response.failures]
+        return _from_struct(response.inputs), failures
+
+    def diff(
+        self, urn: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> DiffOutcome:
+        request = provider_pb2.DiffRequest(
+            id=id_, urn=urn, olds=_to_struct(olds), news=_to_struct(news)
+        )
+        response = self._call("Diff", urn, self.stub.Diff, request)
+        kinds = provider_pb2.DiffResponse
+        changes = {kinds.DIFF_SOME: True, kinds.DIFF_NONE: False}.get(response.changes)
+        return DiffOutcome(changes, list(response.replaces), bool(response.deleteBeforeReplace))
+
+    def create(self, urn: str, properties: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        request = provider_pb2.CreateRequest(urn=urn, properties=_to_struct(properties))
+        response = self._call("Create", urn, self.stub.Create, request)
+        return response.id, _from_struct(response.properties)
+
+    def read(
+        self,
+        urn: str,
+        id_: str,
+        properties: Mapping[str, Any],
+        inputs: Mapping[str, Any],
+    ) -> ReadOutcome:
+        request = provider_pb2.ReadRequest(
+            id=id_, urn=urn, properties=_to_struct(properties), inputs=_to_struct(inputs)
+        )
+        response = self._call("Read", urn, self.stub.Read, request)
+        new_inputs = _from_struct(response.inputs) if response.HasField("inputs") else None
+        return ReadOutcome(response.id, _from_struct(response.properties), new_inputs)
+
+    def update(
+        self, urn: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        request = provider_pb2.UpdateRequest(
+            id=id_, urn=urn, olds=_to_struct(olds), news=_to_struct(news)
+        )
+        response = self._call("Update", urn, self.stub.Update, request)
+        return _from_struct(response.properties)
+
+    def delete(self, urn: str, id_: str, properties: Mapping[str, Any]) -> None:
+        request = provider_pb2.DeleteRequest(id=id_, urn=urn, properties=_to_struct(properties))
+        self._call("Delete", urn, self.stub.Delete, request)
+
+
+def _empty() -> Any:
+    from google.protobuf import empty_pb2
+
+    return empty_pb2.Empty()
+
+
+# ============================================================================ engine
+
+
+@dataclass
+class ResourceState:
+    """What the engine stores per URN between commands."""
+
+    urn: str
+    type: str
+    name: str
+    id: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    external: bool = False
+    """Read with ``Resource.get``: refreshed, never updated or deleted."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One planned or executed step: ``op`` is create, same, update, replace, delete, read,
+    refresh or drop (refresh found the resource gone)."""
+
+    op: str
+    urn: str
+
+
+Resources: TypeAlias = Program | Sequence[CapturedResource]
+
+
+@dataclass
+class _Run:
+    """Book-keeping of one pass over the program."""
+
+    preview: bool
+    steps: list[Step] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    replaced: list[ResourceState] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+class Engine:
+    """The Pulumi engine's command sequences over one :class:`ProviderHost`, holding state.
+
+    ``config`` is the stack config (``{"meet:user": ...}``): sent with ``Configure`` to every
+    host the engine uses, and visible to programs through ``pulumi.Config``. Swap the host with
+    :meth:`use_host` to model a new CLI run with different configuration or environment.
+    """
+
+    def __init__(
+        self,
+        host: ProviderHost,
+        *,
+        config: Mapping[str, str] | None = None,
+        project: str = "meet-test",
+        stack: str = "dev",
+    ) -> None:
+        self.host = host
+        self.config = dict(config or {})
+        self.project = project
+        self.stack = stack
+        self.state: dict[str, ResourceState] = {}
+        self.exports: dict[str, Any] = {}
+        """The stack outputs of the last program run."""
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ helpers
+
+    def use_host(self, host: ProviderHost, config: Mapping[str, str] | None = None) -> None:
+        """Continue with another host (and optionally another stack config)."""
+        self.host = host
+        if config is not None:
+            self.config = dict(config)
+
+    def _provider(self) -> ProviderHost:
+        with self._lock:
+            if not self.host.configured:
+                self.host.configure(self.config)
+        return self.host
+
+    def urn(self, type_: str, name: str) -> str:
+        return make_urn(type_, name, project=self.project, stack=self.stack)
+
+    def resource(self, name: str) -> ResourceState:
+        """The state of the resource with this logical name (any type)."""
+        matches = [s for s in self.state.values() if s.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r} in state")
+        return matches[0]
+
+    def _run(self, resources: Resources, run: _Run) -> None:
+        def handler(captured: CapturedResource) -> tuple[str, dict[str, Any]]:
+            try:
+                return self._step(captured, run)
+            except BaseException as error:
+                with self._lock:
+                    run.error = run.error or error
+                raise
+
+        if callable(resources):
+            try:
+                self.exports = _run_under_mocks(
+                    resources,
+                    handler,
+                    config=self.config,
+                    project=self.project,
+                    stack=self.stack,
+                    preview=run.preview,
+                )
+            except BaseException:
+                if run.error is None:
+                    raise
+        else:
+            with contextlib.suppress(BaseException):
+                for captured in resources:
+                    handler(captured)
+        if run.error is not None:
+            raise run.error
+
+    def _record(self, run: _Run, op: str, urn: str) -> None:
+        with self._lock:
+            run.steps.append(Step(op, urn))
+            run.seen.add(urn)
+
+    def _store(self, state: ResourceState) -> None:
+        with self._lock:
+            self.state[state.urn] = state
+
+    # ------------------------------------------------------------------ one registration
+
+    def _step(self, res: CapturedResource, run: _Run) -> tuple[str, dict[str, Any]]:
+        urn = self.urn(res.type, res.name)
+        host = self._provider()
+        if res.id is not None:
+            outcome = host.read(urn, res.id, {}, res.inputs)
+            self._record(run, "read", urn)
+            if not run.preview:
+                state = ResourceState(
+                    urn, res.type, res.name, outcome.id, res.inputs, outcome.outputs, True
+                )
+                self._store(state)
+            return outcome.id, outcome.outputs
+        with self._lock:
+            old = self.state.get(urn)
+        checked, failures = host.check(urn, old.inputs if old else {}, res.inputs)
+        if failures:
+            raise CheckFailed(urn, failures)
+        if old is None:
+            return self._create(urn, res, checked, run)
+        diff = host.diff(urn, old.id, old.outputs, checked)
+        if diff.replaces:
+            return self._replace(urn, res, old, diff, run)
+        changes = diff.changes
+        if changes is None:  # DIFF_UNKNOWN: the engine compares the inputs itself
+            changes = _without_provider(old.inputs) != _without_provider(checked)
+        if not changes:
+            self._record(run, "same", urn)
+            if not run.preview:
+                self._store(ResourceState(urn, res.type, res.name, old.id, checked, old.outputs))
+            return old.id, old.outputs
+        self._record(run, "update", urn)
+        if run.preview:
+            return old.id, {**old.outputs, **checked}
+        outputs = host.update(urn, old.id, old.outputs, checked)
+        self._store(ResourceState(urn, res.type, res.name, old.id, checked, outputs))
+        return old.id, outputs
+
+    def _create(
+        self, urn: str, res: CapturedResource, checked: dict[str, Any], run: _Run
+    ) -> tuple[str, dict[str, Any]]:
+        self._record(run, "create", urn)
+        if run.preview:
+            return "", checked
+        new_id, outputs = self._provider().create(urn, checked)
+        self._store(ResourceState(urn, res.type, res.name, new_id, checked, outputs))
+        return new_id, outputs
+
+    def _replace(
+        self, urn: str, res: CapturedResource, old: ResourceState, diff: DiffOutcome, run: _Run
+    ) -> tuple[str, dict[str, Any]]:
+        self._record(run, "replace", urn)
+        host = self._provider()
+        checked, failures = host.check(urn, {}, res.inputs)
+        if failures:
+            raise CheckFailed(urn, failures)
+        if run.preview:
+            return "", checked
+        if diff.delete_before_replace:
+            host.delete(urn, old.id, old.outputs)
+        else:
+            with self._lock:
+                run.replaced.append(old)
+        new_id, outputs = host.create(urn, checked)
+        self._store(ResourceState(urn, res.type, res.name, new_id, checked, outputs))
+        return new_id, outputs
+
+    # ------------------------------------------------------------------ commands
+
+    def preview(self, resources: Resources) -> list[Step]:
+        """``pulumi preview``: Check (and Diff for existing resources); nothing changes."""
+        run = _Run(preview=True)
+        self._run(resources, run)
+        gone = [s for s in self.state.values() if s.urn not in run.seen and not s.external]
+        return run.steps + [Step("delete", s.urn) for s in reversed(gone)]
+
+    def up(self, resources: Resources) -> list[Step]:
+        """``pulumi up --yes``: the preview pass, then the update pass; returns its steps.
+
+        Replaced resources are deleted after every create and update (create-before-delete),
+        then resources no longer in the program, newest first.
+        """
+        self.preview(resources)
+        run = _Run(preview=False)
+        self._run(resources, run)
+        host = self._provider()
+        for old in run.replaced:
+            host.delete(old.urn, old.id, old.outputs)
+        gone = [s for s in self.state.values() if s.urn not in run.seen]
+        for state in reversed(gone):
+            if not state.external:
+                host.delete(state.urn, state.id, state.outputs)
+                run.steps.append(Step("delete", state.urn))
+            del self.state[state.urn]
+        return run.steps
+
+    def refresh(self) -> list[Step]:
+        """``pulumi refresh --yes``: Read every resource; an empty ID drops it from state."""
+        steps = []
+        host = self._provider()
+        for state in list(self.state.values()):
+            outcome = host.read(state.urn, state.id, state.outputs, state.inputs)
+            if not outcome.id:
+                del self.state[state.urn]
+                steps.append(Step("drop", state.urn))
+                continue
+            state.id = outcome.id
+            state.outputs = outcome.outputs
+            if outcome.inputs is not None:
+                state.inputs = outcome.inputs
+            steps.append(Step("refresh", state.urn))
+        return steps
+
+    def destroy(self) -> list[Step]:
+        """``pulumi destroy --yes``: Delete every managed resource, newest first."""
+        steps = []
+        host = self._provider()
+        for state in reversed(list(self.state.values())):
+            if not state.external:
+                host.delete(state.urn, state.id, state.outputs)
+                steps.append(Step("delete", state.urn))
+            del self.state[state.urn]
+        return steps
+
+
+def _without_provider(properties: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in properties.items() if k != PROVIDER_KEY}
+
+
+@contextlib.contextmanager
+def provider_host(
+    env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
+) -> Iterator[ProviderHost]:
+    """A started :class:`ProviderHost`, stopped on exit."""
+    host = ProviderHost(env, cwd).start()
+    try:
+        yield host
+    finally:
+        host.stop()
+
+
+def wait_until(
+    predicate: Callable[[], bool], timeout: float = 10.0, interval: float = 0.05
+) -> bool:
+    """Poll ``predicate`` until true or ``timeout`` seconds passed (bounded in time and count)."""
+    deadline = time.monotonic() + timeout
+    for _ in range(int(timeout / interval) + 1):
+        if predicate():
+            return True
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(interval)
+    return predicate()
