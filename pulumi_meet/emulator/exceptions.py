@@ -22,6 +22,8 @@ Hierarchy (HTTP status, canonical status)::
     ├── Internal                 500 INTERNAL
     └── Unavailable              503 UNAVAILABLE
 
+``error_for_status(code)`` builds the error for any 4xx/5xx status (used by fault injection).
+
 The messages are Google's wording where it is known (``meet-api-behaviour.md``); where Google's
 wording is unknown the emulator's own choice is marked ``[rule]`` at the raising site.
 """
@@ -47,6 +49,7 @@ __all__ = [
     "SpacePermissionDenied",
     "Unauthenticated",
     "Unavailable",
+    "error_for_status",
 ]
 
 MEET_SERVICE = "meet.googleapis.com"
@@ -102,6 +105,9 @@ class InvalidArgument(ApiError):
     def for_field(cls, field: str, description: str) -> InvalidArgument:
         """An invalid argument with Google's ``BadRequest.fieldViolations`` detail."""
         violation = {"field": field, "description": description}
+        if not field:
+            # proto3 JSON leaves out an empty string: a violation of the whole request.
+            del violation["field"]
         return cls(description, details=[{"@type": _BAD_REQUEST, "fieldViolations": [violation]}])
 
 
@@ -228,3 +234,48 @@ class Unavailable(ApiError):
     http_status = 503
     status = "UNAVAILABLE"
     default_message = "The service is currently unavailable."
+
+
+# The canonical status Google pairs with each HTTP status (google.rpc.Code's HTTP mapping).
+_CANONICAL_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ABORTED",
+    429: "RESOURCE_EXHAUSTED",
+    499: "CANCELLED",
+    500: "INTERNAL",
+    501: "UNIMPLEMENTED",
+    502: "UNAVAILABLE",  # Google's front end answers 502 without an envelope; closest status [rule]
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+_MESSAGES = {
+    409: "The operation was aborted.",
+    499: "The operation was cancelled.",
+    501: "Operation is not implemented, or supported, or enabled.",
+    504: "The request deadline was exceeded.",
+}
+_KNOWN: dict[int, type[ApiError]] = {
+    cls.http_status: cls
+    for cls in (InvalidArgument, Unauthenticated, PermissionDenied, NotFound, Internal, Unavailable)
+}
+
+
+def error_for_status(code: int) -> ApiError:
+    """An error with HTTP status ``code`` and its canonical status, without details."""
+    known = _KNOWN.get(code)
+    if known is not None:
+        return known()
+    status = _CANONICAL_STATUS.get(code, "UNKNOWN" if code >= 500 else "FAILED_PRECONDITION")
+    message = _MESSAGES.get(code, "Error.")
+    if code == 429:
+        message = "Resource has been exhausted (e.g. check quota)."
+    error_class = type(
+        f"Http{code}Error",
+        (ApiError,),
+        {"http_status": code, "status": status, "default_message": message},
+    )
+    error: ApiError = error_class()
+    return error

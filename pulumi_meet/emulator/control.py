@@ -1,0 +1,142 @@
+"""The control API under ``/emulator/v1/``: JSON in and out, no authentication.
+
+Tests and users drive the emulator with it: tokens and credentials, per-user defaults, the
+Meet API switch, conferences, the request log, quotas, faults and a full reset. Errors use the
+same ``google.rpc.Status`` envelope as the Meet API. See ``docs/emulator.md`` for examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi_meet.emulator.exceptions import InvalidArgument
+from pulumi_meet.emulator.faults import Faults
+from pulumi_meet.emulator.identity import Identity
+from pulumi_meet.emulator.models import Spaces
+from pulumi_meet.emulator.quotas import Quotas
+from pulumi_meet.emulator.requestlog import RequestLog
+from pulumi_meet.emulator.store import Store
+
+__all__ = ["ControlApi", "ControlHandler"]
+
+ControlHandler = Callable[[Mapping[str, str], Any], dict[str, Any]]
+
+_RESET_TABLES = ("meet_members", "meet_conference_records", "meet_spaces", "meet_users")
+
+
+class ControlApi:
+    """One method per control route (see ``urls.CONTROL_ROUTES``)."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        identity: Identity,
+        spaces: Spaces,
+        quotas: Quotas,
+        faults: Faults,
+        requests: RequestLog,
+    ) -> None:
+        self._store = store
+        self._identity = identity
+        self._spaces = spaces
+        self._quotas = quotas
+        self._faults = faults
+        self._requests = requests
+
+    def handler(self, name: str) -> ControlHandler:
+        """The handler called ``name`` in the routing table."""
+        found: ControlHandler = getattr(self, name)
+        return found
+
+    # identity
+
+    def mint_token(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._identity.mint_token(_object(body))
+
+    def create_service_account(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._identity.create_service_account(_object(body))
+
+    def create_authorized_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._identity.create_authorized_user(_object(body))
+
+    def get_app(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        app = params["app"]
+        return {"app": app, "meetApiEnabled": self._identity.is_meet_api_enabled(app)}
+
+    def put_app(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        settings = _object(body)
+        enabled = settings.get("meetApiEnabled")
+        if set(settings) != {"meetApiEnabled"} or not isinstance(enabled, bool):
+            raise InvalidArgument.for_field(
+                "meetApiEnabled", 'The body must be {"meetApiEnabled": true|false}.'
+            )
+        return self._identity.set_meet_api_enabled(params["app"], enabled)
+
+    # users and spaces
+
+    def get_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        with self._store.transaction() as db:
+            return self._spaces.get_user(db, params["email"])
+
+    def put_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        with self._store.transaction() as db:
+            return self._spaces.set_user_defaults(db, params["email"], _object(body))
+
+    def list_spaces(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        with self._store.transaction() as db:
+            return {"spaces": self._spaces.list_all(db)}
+
+    def start_conference(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        settings = _object(body)
+        if set(settings) - {"participants"}:
+            raise InvalidArgument('The body must be {"participants": [e-mail, ...]}.')
+        with self._store.transaction() as db:
+            return self._spaces.start_conference(
+                db, params["space"], settings.get("participants", [])
+            )
+
+    def end_conference(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        with self._store.transaction() as db:
+            return self._spaces.end_conference(db, params["space"])
+
+    # request log, quotas, faults, reset
+
+    def list_requests(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return {"requests": self._requests.entries()}
+
+    def clear_requests(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        self._requests.clear()
+        return {}
+
+    def get_quotas(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._quotas.describe()
+
+    def put_quotas(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._quotas.configure(_object(body))
+
+    def get_faults(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._faults.describe()
+
+    def put_faults(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._faults.configure(_object(body))
+
+    def reset(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        """Forget everything: spaces, members, users, credentials, log, quotas, faults."""
+        with self._store.transaction() as db:
+            for table in _RESET_TABLES:
+                db.execute(f"DELETE FROM {table}")
+        self._identity.reset()
+        self._quotas.reset()
+        self._faults.reset()
+        self._requests.clear()
+        return {}
+
+
+def _object(body: Any) -> Mapping[str, Any]:
+    if body is None:
+        return {}
+    if not isinstance(body, Mapping):
+        raise InvalidArgument("The request body must be a JSON object.")
+    return body

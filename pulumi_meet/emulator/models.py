@@ -1,0 +1,412 @@
+"""State and rules of meeting spaces: creation, the roles table, aliases, masks and defaults.
+
+Everything here runs inside the caller's ``store.transaction()``: the functions take the open
+connection, so that a request which fails half-way leaves the previous state. Members live in
+``members.py``; both share the space lookup and the access rule defined here.
+
+Who reaches a space (``Access``):
+- ``meetings.space.created`` alone reaches only spaces created by the same app (Cloud project);
+  any other accepted scope of the method (readonly, settings) reaches spaces of every app [doc].
+- An unknown space and a space the caller may not reach answer alike: 403
+  ``Permission denied on resource Space (or it might not exist)`` [seen].
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import re
+import secrets
+import sqlite3
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_meet.emulator.exceptions import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    SpacePermissionDenied,
+)
+from pulumi_meet.emulator.masks import FieldMask, apply_update, covers, effective_paths
+from pulumi_meet.emulator.messages import MESSAGES, MessageType, parse_message
+from pulumi_meet.emulator.store import Store
+
+__all__ = [
+    "EMULATOR_DEFAULTS",
+    "Access",
+    "Spaces",
+    "find_space",
+    "resolve_config",
+]
+
+SPACE = MESSAGES["Space"]
+SPACE_CONFIG = MESSAGES["SpaceConfig"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meet_spaces (
+    name TEXT PRIMARY KEY,
+    meeting_code TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL,
+    creator_app TEXT NOT NULL,
+    config TEXT NOT NULL,
+    phone_access TEXT NOT NULL,
+    gateway_sip_access TEXT NOT NULL,
+    create_time REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meet_conference_records (
+    name TEXT PRIMARY KEY,
+    space TEXT NOT NULL REFERENCES meet_spaces(name) ON DELETE CASCADE,
+    participants TEXT NOT NULL,
+    start_time REAL NOT NULL,
+    end_time REAL
+);
+CREATE INDEX IF NOT EXISTS meet_conference_records_by_space
+    ON meet_conference_records(space, end_time);
+CREATE TABLE IF NOT EXISTS meet_users (
+    email TEXT PRIMARY KEY,
+    space_config_defaults TEXT NOT NULL
+);
+"""
+
+# What an unset field resolves to when the user has no default of their own [rule: the notes
+# give ALL for entryPointAccess; the rest are the settings of a new consumer account].
+EMULATOR_DEFAULTS: dict[str, Any] = {
+    "accessType": "TRUSTED",
+    "entryPointAccess": "ALL",
+    "moderation": "OFF",
+    "moderationRestrictions": {
+        "chatRestriction": "NO_RESTRICTION",
+        "reactionRestriction": "NO_RESTRICTION",
+        "presentRestriction": "NO_RESTRICTION",
+        "defaultJoinAsViewerType": "OFF",
+    },
+    "attendanceReportGenerationType": "DO_NOT_GENERATE",
+    "artifactConfig": {
+        "recordingConfig": {"autoRecordingGeneration": "OFF"},
+        "transcriptionConfig": {"autoTranscriptionGeneration": "OFF"},
+        "smartNotesConfig": {"autoSmartNotesGeneration": "OFF"},
+    },
+}
+
+_ID_ALPHABET = string.ascii_letters + string.digits + "-_"
+_MEETING_CODE = re.compile(r"[a-z]+-[a-z]+-[a-z]+", re.IGNORECASE)
+_MODERATION: tuple[str, ...] = ("config", "moderation")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is calling, for the rules: the user, their app, and whether they reach every app."""
+
+    email: str
+    app: str
+    any_app: bool
+
+
+def resolve_config(
+    config: Mapping[str, Any], defaults: Mapping[str, Any], message: MessageType = SPACE_CONFIG
+) -> dict[str, Any]:
+    """Fill every unset or ``*_UNSPECIFIED`` field of ``config`` from ``defaults``."""
+    resolved: dict[str, Any] = {}
+    for spec in message.fields:
+        value = config.get(spec.json_name)
+        default = defaults.get(spec.json_name)
+        if spec.kind == "message" and spec.message:
+            resolved[spec.json_name] = resolve_config(
+                value or {}, default or {}, MESSAGES[spec.message]
+            )
+        elif value is None or (spec.enum is not None and value == spec.enum.unspecified):
+            resolved[spec.json_name] = copy.deepcopy(default)
+        else:
+            resolved[spec.json_name] = value
+    return resolved
+
+
+def _finish_config(config: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    resolved = resolve_config(config, defaults)
+    if resolved["moderation"] == "OFF":
+        # "When moderation.OFF, will be reset to default ModerationRestrictions" [doc]; the
+        # default is the owner's, like every other default [rule].
+        resolved["moderationRestrictions"] = copy.deepcopy(defaults["moderationRestrictions"])
+    return resolved
+
+
+def user_defaults(db: sqlite3.Connection, email: str) -> dict[str, Any]:
+    """The owner's effective defaults: their own settings over the emulator's."""
+    row = db.execute(
+        "SELECT space_config_defaults FROM meet_users WHERE email = ?", (email.lower(),)
+    ).fetchone()
+    stored = json.loads(row["space_config_defaults"]) if row else {}
+    return resolve_config(stored, EMULATOR_DEFAULTS)
+
+
+def find_space(
+    db: sqlite3.Connection, access: Access, name: str, *, alias_ok: bool = False
+) -> sqlite3.Row:
+    """The space ``name`` if the caller reaches it; unknown looks the same as hidden."""
+    row: sqlite3.Row | None = db.execute(
+        "SELECT * FROM meet_spaces WHERE name = ?", (name,)
+    ).fetchone()
+    space_id = name.split("/", 1)[1]
+    if row is None and alias_ok and _MEETING_CODE.fullmatch(space_id):
+        row = db.execute(
+            "SELECT * FROM meet_spaces WHERE meeting_code = ?", (space_id.lower(),)
+        ).fetchone()
+    if row is None or not (access.any_app or row["creator_app"] == access.app):
+        raise SpacePermissionDenied()
+    return row
+
+
+def active_conference(db: sqlite3.Connection, space: str) -> sqlite3.Row | None:
+    """The conference record of the space's ongoing conference, if any."""
+    row: sqlite3.Row | None = db.execute(
+        "SELECT * FROM meet_conference_records WHERE space = ? AND end_time IS NULL", (space,)
+    ).fetchone()
+    return row
+
+
+class Spaces:
+    """The spaces methods, the per-user defaults, and the conference switches of the control API."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Callable[[], float],
+        rng: random.Random | None = None,
+    ) -> None:
+        self._clock = clock
+        self._rng = rng or secrets.SystemRandom()
+        store.register(SCHEMA)
+
+    # --- Meet API -------------------------------------------------------------------------
+
+    def create(self, db: sqlite3.Connection, access: Access, body: Any) -> dict[str, Any]:
+        """spaces.create: the caller owns the new space; unset settings take their defaults."""
+        space = parse_message(body, SPACE, "space")
+        config = space.get("config", {})
+        if config.get("moderation") == "MODERATION_UNSPECIFIED":
+            raise _moderation_unspecified()
+        resolved = _finish_config(config, user_defaults(db, access.email))
+        name, code = self._new_name(db), self._new_meeting_code(db)
+        db.execute(
+            "INSERT INTO meet_spaces VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                code,
+                access.email.lower(),
+                access.app,
+                json.dumps(resolved),
+                json.dumps(self._phone_access()),
+                json.dumps(self._gateway_sip_access()),
+                self._clock(),
+            ),
+        )
+        return self._full_view(db, find_space(db, access, name))
+
+    def get(self, db: sqlite3.Connection, access: Access, name: str) -> dict[str, Any]:
+        """spaces.get: accepts the meeting-code alias; what it shows depends on the role."""
+        row = find_space(db, access, name, alias_ok=True)
+        if row["owner"] == access.email.lower():
+            return self._full_view(db, row)
+        view: dict[str, Any] = {
+            "name": row["name"],
+            "meetingUri": _meeting_uri(row["meeting_code"]),
+            "meetingCode": row["meeting_code"],
+        }
+        conference = active_conference(db, row["name"])
+        if conference is not None and access.email.lower() in json.loads(
+            conference["participants"]
+        ):
+            view["activeConference"] = {"conferenceRecord": conference["name"]}
+            view["phoneAccess"] = json.loads(row["phone_access"])
+            view["gatewaySipAccess"] = json.loads(row["gateway_sip_access"])
+        return view
+
+    def update(
+        self, db: sqlite3.Connection, access: Access, name: str, body: Any, mask: FieldMask
+    ) -> dict[str, Any]:
+        """spaces.patch: owner only; the mask rules are in ``masks.py``."""
+        row = self._owned(db, access, name)
+        space = parse_message(body, SPACE, "space")
+        paths = effective_paths(mask, space, SPACE)
+        if covers(paths, _MODERATION) and space.get("config", {}).get("moderation") in (
+            None,
+            "MODERATION_UNSPECIFIED",
+        ):
+            # In proto terms an absent enum *is* MODERATION_UNSPECIFIED, so a mask that
+            # covers moderation without a value asks for the forbidden value. [rule]
+            raise _moderation_unspecified()
+        if paths:
+            current = {"config": json.loads(row["config"])}
+            updated = apply_update(current, space, paths)
+            resolved = _finish_config(updated.get("config", {}), user_defaults(db, row["owner"]))
+            db.execute(
+                "UPDATE meet_spaces SET config = ? WHERE name = ?",
+                (json.dumps(resolved), row["name"]),
+            )
+        return self._full_view(db, find_space(db, access, row["name"]))
+
+    def end_active_conference(self, db: sqlite3.Connection, access: Access, name: str) -> None:
+        """spaces.endActiveConference: owner only; no conference → 400 FAILED_PRECONDITION."""
+        row = self._owned(db, access, name)
+        if active_conference(db, row["name"]) is None:
+            raise FailedPrecondition("There is no active conference for the given space.")
+        self._end_conference(db, row["name"])
+
+    # --- control API ----------------------------------------------------------------------
+
+    def set_user_defaults(self, db: sqlite3.Connection, email: str, body: Any) -> dict[str, Any]:
+        """``PUT /emulator/v1/users/{email}`` ``{"spaceConfigDefaults": {...}}``."""
+        if not isinstance(body, Mapping) or set(body) - {"spaceConfigDefaults"}:
+            raise InvalidArgument('The body must be {"spaceConfigDefaults": {SpaceConfig}}.')
+        defaults = parse_message(
+            body.get("spaceConfigDefaults") or {}, SPACE_CONFIG, "spaceConfigDefaults"
+        )
+        db.execute(
+            "INSERT INTO meet_users VALUES (?, ?) ON CONFLICT(email) "
+            "DO UPDATE SET space_config_defaults = excluded.space_config_defaults",
+            (email.lower(), json.dumps(defaults)),
+        )
+        return self.get_user(db, email)
+
+    def get_user(self, db: sqlite3.Connection, email: str) -> dict[str, Any]:
+        """A user's effective space defaults."""
+        return {"email": email.lower(), "spaceConfigDefaults": user_defaults(db, email)}
+
+    def start_conference(
+        self, db: sqlite3.Connection, name: str, participants: Any
+    ) -> dict[str, Any]:
+        """Start a conference (or add participants to the ongoing one)."""
+        if not isinstance(participants, list) or not all(
+            isinstance(p, str) and p for p in participants
+        ):
+            raise InvalidArgument('"participants" must be a list of e-mail addresses.')
+        space = self._control_space(db, name)
+        joined = {p.lower() for p in participants}
+        conference = active_conference(db, space)
+        if conference is not None:
+            everyone = sorted(set(json.loads(conference["participants"])) | joined)
+            db.execute(
+                "UPDATE meet_conference_records SET participants = ? WHERE name = ?",
+                (json.dumps(everyone), conference["name"]),
+            )
+            return {"conferenceRecord": conference["name"]}
+        prefix = "conferenceRecords/"
+        record = prefix + self._random_id(db, "meet_conference_records", prefix)
+        db.execute(
+            "INSERT INTO meet_conference_records VALUES (?, ?, ?, ?, NULL)",
+            (record, space, json.dumps(sorted(joined)), self._clock()),
+        )
+        return {"conferenceRecord": record}
+
+    def end_conference(self, db: sqlite3.Connection, name: str) -> dict[str, Any]:
+        """End the ongoing conference as if everyone left (nothing to do without one)."""
+        self._end_conference(db, self._control_space(db, name))
+        return {}
+
+    def list_all(self, db: sqlite3.Connection) -> list[dict[str, Any]]:
+        """Every space with its owner and creator app (debug view)."""
+        rows = db.execute("SELECT * FROM meet_spaces ORDER BY create_time, name").fetchall()
+        spaces = []
+        for row in rows:
+            view = self._full_view(db, row)
+            view["owner"] = row["owner"]
+            view["creatorApp"] = row["creator_app"]
+            spaces.append(view)
+        return spaces
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _owned(self, db: sqlite3.Connection, access: Access, name: str) -> sqlite3.Row:
+        row = find_space(db, access, name)
+        if row["owner"] != access.email.lower():
+            raise SpacePermissionDenied()
+        return row
+
+    @staticmethod
+    def _control_space(db: sqlite3.Connection, name: str) -> str:
+        row = db.execute("SELECT name FROM meet_spaces WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFound(f"Space {name} does not exist.")
+        return str(row["name"])
+
+    def _end_conference(self, db: sqlite3.Connection, space: str) -> None:
+        db.execute(
+            "UPDATE meet_conference_records SET end_time = ? WHERE space = ? AND end_time IS NULL",
+            (self._clock(), space),
+        )
+
+    @staticmethod
+    def _full_view(db: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "name": row["name"],
+            "meetingUri": _meeting_uri(row["meeting_code"]),
+            "meetingCode": row["meeting_code"],
+            "config": json.loads(row["config"]),
+        }
+        conference = active_conference(db, row["name"])
+        if conference is not None:
+            view["activeConference"] = {"conferenceRecord": conference["name"]}
+        view["phoneAccess"] = json.loads(row["phone_access"])
+        view["gatewaySipAccess"] = json.loads(row["gateway_sip_access"])
+        return view
+
+    def _random_id(self, db: sqlite3.Connection, table: str, prefix: str) -> str:
+        while True:
+            candidate = "".join(self._rng.choice(_ID_ALPHABET) for _ in range(12))
+            # An id shaped like a meeting code would be ambiguous with the alias. [rule]
+            if _MEETING_CODE.fullmatch(candidate):
+                continue
+            taken = db.execute(
+                f"SELECT 1 FROM {table} WHERE name = ?",  # the table name is a constant
+                (prefix + candidate,),
+            ).fetchone()
+            if taken is None:
+                return candidate
+
+    def _new_name(self, db: sqlite3.Connection) -> str:
+        return "spaces/" + self._random_id(db, "meet_spaces", "spaces/")
+
+    def _new_meeting_code(self, db: sqlite3.Connection) -> str:
+        while True:
+            code = "-".join(
+                "".join(self._rng.choice(string.ascii_lowercase) for _ in range(length))
+                for length in (3, 4, 3)
+            )
+            taken = db.execute(
+                "SELECT 1 FROM meet_spaces WHERE meeting_code = ?", (code,)
+            ).fetchone()
+            if taken is None:
+                return code
+
+    def _digits(self, count: int) -> str:
+        return "".join(self._rng.choice(string.digits) for _ in range(count))
+
+    def _phone_access(self) -> list[dict[str, str]]:
+        area = str(self._rng.randint(201, 989))
+        return [
+            {
+                "phoneNumber": f"+1{area}{self._rng.randint(200, 999)}{self._digits(4)}",
+                "pin": str(self._rng.randint(1, 9)) + self._digits(8),
+                "regionCode": "US",
+                "languageCode": "en-US",
+            }
+        ]
+
+    def _gateway_sip_access(self) -> list[dict[str, str]]:
+        pin = str(self._rng.randint(1, 9)) + self._digits(12)
+        return [{"uri": f"sip:{pin}@gw.meet.google.com", "sipAccessCode": pin}]
+
+
+def _meeting_uri(code: str) -> str:
+    return f"https://meet.google.com/{code}"
+
+
+def _moderation_unspecified() -> InvalidArgument:
+    # Google: "Users are not allowed to set the value as unspecified" [doc]; wording [rule].
+    return InvalidArgument.for_field(
+        "space.config.moderation", "Moderation cannot be set to MODERATION_UNSPECIFIED."
+    )
