@@ -82,7 +82,7 @@ class Emulator:
             # The listening socket accepts connections from here on; serve_forever picks them up.
             self._thread = threading.Thread(
                 target=server.serve_forever,
-                kwargs={"poll_interval": 0.1},
+                kwargs={"poll_interval": 0.05},
                 name=f"meet-emulator-{self.port}",
                 daemon=True,
             )
