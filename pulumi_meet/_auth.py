@@ -49,6 +49,7 @@ __all__ = [
     "Authorization",
     "Endpoints",
     "SharedCredentials",
+    "application_default_credentials",
     "authorization_for",
     "load_credentials",
     "reset_authorizations",
@@ -61,6 +62,11 @@ _JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _ASSERTION_LIFETIME_SECONDS = 3600
 _AUTH_TIMEOUT = (10.0, 30.0)
 _USER_TYPES = (google.oauth2.credentials.Credentials,)
+_LOGIN_HELP = (
+    "Check meet:credentials / GOOGLE_APPLICATION_CREDENTIALS, or log in again with `gcloud auth "
+    "application-default login --scopes=openid,https://www.googleapis.com/auth/userinfo.email,"
+    "https://www.googleapis.com/auth/meetings.space.created`."
+)
 _DWD_HELP = (
     "In the Google Admin console (Security → Access and data control → API controls → "
     "Domain-wide delegation) authorize the service account's client ID for the scopes {scopes}, "
@@ -252,10 +258,13 @@ class SharedCredentials(google.auth.credentials.Credentials):
     thread's request used its token.
     """
 
-    def __init__(self, inner: google.auth.credentials.Credentials, label: str) -> None:
+    def __init__(
+        self, inner: google.auth.credentials.Credentials, label: str, help_text: str = ""
+    ) -> None:
         super().__init__()
         self.inner = inner
         self.label = label
+        self.help_text = help_text
         self.refresh_count = 0
         self._lock = threading.Lock()
         self._used = threading.local()
@@ -283,7 +292,7 @@ class SharedCredentials(google.auth.credentials.Credentials):
             if error.retryable:
                 raise
             raise CredentialsError(
-                f"could not obtain a token for {self.label}: {error.args[0]}"
+                f"could not obtain a token for {self.label}: {error.args[0]}. {self.help_text}"
             ) from None
         self.refresh_count += 1
         expiry = self.inner.expiry
@@ -320,23 +329,29 @@ class SharedCredentials(google.auth.credentials.Credentials):
             self._refresh_locked(request)
 
 
+def application_default_credentials() -> google.auth.credentials.Credentials:
+    """Application Default Credentials with the cloud-platform scope (keyless delegation needs
+    it to call IAM); a clear CredentialsError when there are none."""
+    try:
+        adc: google.auth.credentials.Credentials
+        adc, _ = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
+    except google.auth.exceptions.DefaultCredentialsError as error:
+        raise CredentialsError(
+            "no credentials found: set meet:credentials (a secret), or "
+            "GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login "
+            "--scopes=openid,https://www.googleapis.com/auth/userinfo.email,"
+            "https://www.googleapis.com/auth/meetings.space.created`, or use an emulator "
+            f"(meet:emulatorHost). ({error.args[0] if error.args else error})"
+        ) from None
+    return adc
+
+
 def load_credentials(
     info: Mapping[str, Any] | None, endpoints: Endpoints
 ) -> google.auth.credentials.Credentials:
     """Credentials from a JSON `info` (token_uri pointed at the emulator if any), else ADC."""
     if info is None:
-        try:
-            adc: google.auth.credentials.Credentials
-            adc, _ = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
-        except google.auth.exceptions.DefaultCredentialsError as error:
-            raise CredentialsError(
-                "no credentials found: set meet:credentials (a secret), or "
-                "GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login "
-                "--scopes=openid,https://www.googleapis.com/auth/userinfo.email,"
-                "https://www.googleapis.com/auth/meetings.space.created`, or use an emulator "
-                f"(meet:emulatorHost). ({error.args[0] if error.args else error})"
-            ) from None
-        return adc
+        return application_default_credentials()
     data = dict(info)
     if endpoints.emulator and data.get("type") in ("service_account", "authorized_user"):
         data["token_uri"] = endpoints.token_uri
@@ -346,6 +361,10 @@ def load_credentials(
             credentials = google.oauth2.service_account.Credentials.from_service_account_info(data)
         elif data.get("type") == "authorized_user":
             credentials = google.oauth2.credentials.Credentials.from_authorized_user_info(data)
+            if endpoints.emulator:
+                # google-auth pins user credentials to Google's token endpoint whatever the
+                # file says (a file must not redirect a refresh token); only an emulator may.
+                credentials = credentials.with_token_uri(endpoints.token_uri)
         else:
             credentials, _ = google.auth.load_credentials_from_dict(
                 data, scopes=[CLOUD_PLATFORM_SCOPE]
@@ -475,7 +494,11 @@ def _build_authorization(
     return _cached(
         (settings, endpoints, "delegated", subject),
         lambda: Authorization(
-            SharedCredentials(_delegated(base, subject, settings, endpoints), subject),
+            SharedCredentials(
+                _delegated(base, subject, settings, endpoints),
+                subject,
+                _DWD_HELP.format(scopes=",".join(settings.scopes), user=subject),
+            ),
             endpoints,
             subject,
             f"{account} acting for {subject}",
@@ -511,7 +534,7 @@ def _base_credentials(settings: Settings, endpoints: Endpoints) -> SharedCredent
             info = _read_credentials_file(path)
         credentials = load_credentials(info, endpoints)
         label = getattr(credentials, "service_account_email", None) or "the configured user"
-        shared = _BASE_CREDENTIALS[key] = SharedCredentials(credentials, str(label))
+        shared = _BASE_CREDENTIALS[key] = SharedCredentials(credentials, str(label), _LOGIN_HELP)
     return shared
 
 

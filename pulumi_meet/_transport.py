@@ -53,9 +53,11 @@ from pulumi_meet.exceptions import (
     Unavailable,
 )
 
-__all__ = ["ApiMethod", "CallContext", "Transport", "parse_api_error"]
+__all__ = ["JITTER", "ApiMethod", "CallContext", "Transport", "parse_api_error"]
 
 _LOGGER = logging.getLogger("pulumi_meet")
+# The process's source of backoff jitter (one object, so tests can replace its draws).
+JITTER = random.Random()
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ class Transport:
         self.acting_as = acting_as
         self._clock = clock
         self._sleep = sleep
-        self._rng = rng or random.Random()
+        self._rng = rng or JITTER
         self._policy = RetryPolicy(
             max_attempts=settings.max_retry_attempts,
             max_duration_seconds=settings.max_retry_duration_seconds,
