@@ -49,7 +49,7 @@ import pulumi.runtime
 from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
-from pulumi.runtime.settings import ROOT
+from pulumi.runtime.settings import ROOT, SETTINGS, _get_rpc_manager
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -153,6 +153,7 @@ def _run_under_mocks(
 ) -> dict[str, Any]:
     """Run ``program`` with ``handler`` answering registrations; returns the stack's exports."""
     ROOT.set(None)  # a fresh root Stack for every run
+    SETTINGS.outputs.clear()  # tasks of an earlier run are not this run's
     pulumi.runtime.set_all_config(dict(config), [])
     pulumi.runtime.set_mocks(_Mocks(handler), project=project, stack=stack, preview=preview)
     root = pulumi.runtime.get_root_resource()
@@ -164,8 +165,23 @@ def _run_under_mocks(
         resolved = _sync_await(pulumi.Output.from_input(dict(outputs)).future())
         exports.update(resolved or {})
 
-    _sync_await(run_pulumi_func(body))
+    try:
+        _sync_await(run_pulumi_func(body))
+    except BaseException:
+        _sync_await(_drain())
+        raise
     return exports
+
+
+async def _drain() -> None:
+    """Settle what a failed run left pending, so nothing leaks into the next run or the log."""
+    for _ in range(100):  # bounded: each round settles everything scheduled so far
+        pending = [*_get_rpc_manager().rpcs, *SETTINGS.outputs]
+        _get_rpc_manager().rpcs.clear()
+        SETTINGS.outputs.clear()
+        if not pending:
+            return
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 def capture_program(
