@@ -165,16 +165,20 @@ def test_created_scope_reaches_only_spaces_of_the_same_app(meet: Meet) -> None:
     space = _create(meet(OWNER, app="app-one"))
     other_app = meet(OWNER, app="app-two")
     _error(other_app.get(space["name"]), 403, "PERMISSION_DENIED")
-    _error(other_app.post(f"{space['name']}/members", json={"email": "x@example.com"}), 403,
-           "PERMISSION_DENIED")  # fmt: skip
+    _error(
+        other_app.post(f"{space['name']}/members", json={"email": "x@example.com"}),
+        403,
+        "PERMISSION_DENIED",
+    )
     reader = meet(OWNER, scopes=["meetings.space.readonly"], app="app-two")
     assert reader.get(space["name"]).json()["config"]["accessType"] == "TRUSTED"
     assert reader.get(f"{space['name']}/members").status_code == 200
     settings = meet(OWNER, scopes=["meetings.space.settings"], app="app-two")
     patched = settings.patch(
-        space["name"], params={"updateMask": "config.accessType"},
+        space["name"],
+        params={"updateMask": "config.accessType"},
         json={"config": {"accessType": "OPEN"}},
-    )  # fmt: skip
+    )
     assert patched.json()["config"]["accessType"] == "OPEN"
 
 
@@ -219,8 +223,9 @@ def test_service_disabled_for_an_app(meet: Meet, control: Control) -> None:
 
 
 def test_a_bare_service_account_is_refused(emulator, control: Control) -> None:
-    answer = control.post("token", {"email": "robot@proj.iam.gserviceaccount.com",
-                                    "serviceAccount": True})  # fmt: skip
+    answer = control.post(
+        "token", {"email": "robot@proj.iam.gserviceaccount.com", "serviceAccount": True}
+    )
     robot = MeetHttp(emulator.base_url, answer["access_token"])
     try:
         _error(robot.post("spaces", json={}), 403, "PERMISSION_DENIED")
