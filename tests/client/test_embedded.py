@@ -1,0 +1,45 @@
+"""`meet:emulatorHost: embedded`: one emulator per process, state under the project directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from pulumi_meet import _embedded
+from pulumi_meet._client import get_client, reset_clients
+from pulumi_meet._settings import Settings
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(tmp_path)
+    reset_clients()
+    yield tmp_path
+    _embedded.stop_embedded()
+    reset_clients()
+
+
+def test_embedded_starts_once_lazily_and_keeps_state_in_the_project(project_dir: Path) -> None:
+    settings = Settings.from_config({"meet:emulatorHost": "embedded"}.get, {})
+    client = get_client(settings)
+    assert not (project_dir / ".pulumi-meet").exists()  # nothing before the first call
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        urls = set(pool.map(lambda _: _embedded.embedded_base_url(), range(8)))
+    assert len(urls) == 1
+    name = client.create_space({})["name"]
+    assert (project_dir / ".pulumi-meet" / "emulator.db").is_file()
+    # A later process (here: a restart) finds the same room in the same database.
+    _embedded.stop_embedded()
+    reset_clients()
+    again = get_client(Settings.from_config({"meet:emulatorHost": "embedded"}.get, {}))
+    assert again.get_space(name)["name"] == name
+
+
+def test_stop_is_idempotent(project_dir: Path) -> None:
+    _embedded.stop_embedded()
+    _embedded.embedded_base_url()
+    _embedded.stop_embedded()
+    _embedded.stop_embedded()

@@ -1,0 +1,176 @@
+"""Retries against the emulator's fault rules; creates are never sent twice."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import pytest
+
+from pulumi_meet import exceptions
+from pulumi_meet._client import get_client
+from pulumi_meet._settings import Settings
+from pulumi_meet.emulator import Emulator
+from tests.client.conftest import Control, emulator_settings
+
+
+def statuses(control: Control, method: str) -> list[int | None]:
+    return [e["status"] for e in control.requests() if e["apiMethod"] == method]
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_reads_and_writes_are_retried_on_transient_statuses(
+    emulator: Emulator, control: Control, no_jitter: Any, status: int
+) -> None:
+    client = get_client(emulator_settings(emulator))
+    name = client.create_space({})["name"]
+    control.faults({"method": "spaces.get", "status": status, "times": 2})
+    assert client.get_space(name)["name"] == name
+    assert statuses(control, "spaces.get") == [status, status, 200]
+    control.faults({"method": "spaces.patch", "status": status, "times": 1})
+    client.patch_space(name, {"config": {"accessType": "OPEN"}}, ["config.accessType"])
+    assert statuses(control, "spaces.patch") == [status, 200]
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 409])
+def test_permanent_statuses_are_not_retried(
+    emulator: Emulator, control: Control, status: int
+) -> None:
+    client = get_client(emulator_settings(emulator))
+    control.faults({"method": "spaces.get", "status": status, "times": 3})
+    with pytest.raises(exceptions.ApiError) as caught:
+        client.get_space("spaces/abc")
+    assert caught.value.http_status == status
+    assert statuses(control, "spaces.get") == [status]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_create_is_resent_only_when_the_server_cannot_have_acted(
+    emulator: Emulator, control: Control, no_jitter: Any, status: int
+) -> None:
+    client = get_client(emulator_settings(emulator))
+    control.faults({"method": "spaces.create", "status": status, "times": 1})
+    client.create_space({})
+    assert statuses(control, "spaces.create") == [status, 200]
+    assert len(control.spaces()) == 1
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_a_create_answered_with_a_server_error_is_outcome_unknown(
+    emulator: Emulator, control: Control, status: int
+) -> None:
+    client = get_client(emulator_settings(emulator))
+    control.faults({"method": "spaces.create", "status": status, "times": 1})
+    with pytest.raises(exceptions.CreateOutcomeUnknown) as caught:
+        client.create_space({})
+    assert f"HTTP {status}" in str(caught.value)
+    assert statuses(control, "spaces.create") == [status]
+
+
+def test_a_create_whose_connection_drops_after_commit_leaves_exactly_one_space(
+    emulator: Emulator, control: Control
+) -> None:
+    client = get_client(emulator_settings(emulator, user="lead@example.com"))
+    control.faults({"method": "spaces.create", "dropConnection": "after", "times": 1})
+    with pytest.raises(exceptions.CreateOutcomeUnknown) as caught:
+        client.create_space({"config": {"accessType": "TRUSTED"}})
+    message = str(caught.value)
+    assert "may have been created" in message and "adopt=" in message
+    assert "lead@example.com" in message
+    assert len(control.spaces()) == 1
+    assert len(statuses(control, "spaces.create")) == 1
+
+
+def test_a_dropped_members_create_is_not_resent(emulator: Emulator, control: Control) -> None:
+    client = get_client(emulator_settings(emulator))
+    parent = client.create_space({})["name"]
+    control.faults({"method": "spaces.members.create", "dropConnection": "after", "times": 1})
+    with pytest.raises(exceptions.CreateOutcomeUnknown, match="member may have been created"):
+        client.create_member(parent, {"email": "cohost@example.com", "role": "COHOST"})
+    assert len(list(client.iter_members(parent))) == 1
+    assert len(statuses(control, "spaces.members.create")) == 1
+
+
+def test_dropped_connections_of_other_methods_are_retried(
+    emulator: Emulator, control: Control, no_jitter: Any
+) -> None:
+    client = get_client(emulator_settings(emulator))
+    name = client.create_space({})["name"]
+    control.faults(
+        {"method": "spaces.patch", "dropConnection": "after", "times": 1},
+        {"method": "spaces.get", "dropConnection": "before", "times": 1},
+    )
+    client.patch_space(name, {"config": {"accessType": "OPEN"}}, ["config.accessType"])
+    assert client.get_space(name)["config"]["accessType"] == "OPEN"
+    assert len(statuses(control, "spaces.patch")) == 2
+
+
+def test_a_read_timeout_is_retried_but_a_create_timeout_is_outcome_unknown(
+    emulator: Emulator, control: Control, no_jitter: Any
+) -> None:
+    client = get_client(emulator_settings(emulator, requestTimeoutSeconds="0.3"))
+    name = client.create_space({})["name"]
+    control.faults({"method": "spaces.get", "delaySeconds": 1, "times": 1})
+    assert client.get_space(name)["name"] == name
+    control.faults({"method": "spaces.create", "delaySeconds": 0.6, "times": 1})
+    with pytest.raises(exceptions.CreateOutcomeUnknown, match="timed out"):
+        client.create_space({})
+    deadline = time.monotonic() + 5
+    while len(control.spaces()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(control.spaces()) == 2  # the slow create did happen, once
+
+
+def test_retries_are_bounded_in_total_time(
+    emulator: Emulator, control: Control, mocker: Any
+) -> None:
+    from pulumi_meet import _transport
+
+    mocker.patch.object(_transport.JITTER, "uniform", return_value=0.4)
+    client = get_client(emulator_settings(emulator, maxRetryDurationSeconds="1"))
+    control.faults({"method": "spaces.get", "status": 503, "times": 100})
+    started = time.monotonic()
+    with pytest.raises(exceptions.Unavailable) as caught:
+        client.get_space("spaces/abc")
+    assert time.monotonic() - started < 2
+    assert "gave up after 3 attempt(s)" in str(caught.value)
+    assert caught.value.retryable
+    assert len(statuses(control, "spaces.get")) == 3
+
+
+def test_retries_are_bounded_in_attempts(
+    emulator: Emulator, control: Control, no_jitter: Any
+) -> None:
+    client = get_client(emulator_settings(emulator))
+    control.faults({"method": "spaces.get", "status": 500, "times": 100})
+    with pytest.raises(exceptions.Internal, match="gave up after 8 attempt"):
+        client.get_space("spaces/abc")
+    assert len(statuses(control, "spaces.get")) == 8
+
+
+def test_connection_refused_is_retried_then_a_transport_error(no_jitter: Any) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings.from_config({"meet:emulatorHost": f"127.0.0.1:{port}"}.get, {})
+    client = get_client(settings)
+    with pytest.raises(exceptions.TransportError) as caught:
+        client.create_space({})  # refused before sending: even a create may be retried
+    assert "gave up after 8 attempt(s)" in str(caught.value)
+    assert caught.value.method == "spaces.create"
+
+
+def test_token_endpoint_faults_are_retried(
+    emulator: Emulator, control: Control, no_jitter: Any
+) -> None:
+    import json
+
+    key = control.service_account()
+    settings = emulator_settings(
+        emulator, credentials=json.dumps(key), impersonateUser="lead@example.com"
+    )
+    control.faults({"method": "oauth2.token", "dropConnection": "before", "times": 1})
+    get_client(settings).create_space({})
+    assert len(control.spaces()) == 1
+    assert statuses(control, "spaces.create") == [200]
