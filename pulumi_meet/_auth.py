@@ -360,11 +360,12 @@ def load_credentials(
         if data.get("type") == "service_account":
             credentials = google.oauth2.service_account.Credentials.from_service_account_info(data)
         elif data.get("type") == "authorized_user":
-            credentials = google.oauth2.credentials.Credentials.from_authorized_user_info(data)
+            user = google.oauth2.credentials.Credentials.from_authorized_user_info(data)
             if endpoints.emulator:
                 # google-auth pins user credentials to Google's token endpoint whatever the
                 # file says (a file must not redirect a refresh token); only an emulator may.
-                credentials = credentials.with_token_uri(endpoints.token_uri)
+                user = user.with_token_uri(endpoints.token_uri)
+            credentials = user
         else:
             credentials, _ = google.auth.load_credentials_from_dict(
                 data, scopes=[CLOUD_PLATFORM_SCOPE]

@@ -1,3 +1,5 @@
+# google-auth's classes are unannotated; the tests drive them directly.
+# mypy: disallow-untyped-calls=False
 """Authentication modes against the emulator's real token, tokeninfo and signJwt endpoints."""
 
 from __future__ import annotations
@@ -5,11 +7,13 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import google.auth.credentials
 import pytest
 from google.auth.transport.requests import AuthorizedSession
+from google.oauth2 import service_account
 
 from pulumi_meet import _auth, exceptions
 from pulumi_meet._client import get_client
@@ -175,7 +179,9 @@ def test_keyless_adc_is_chosen_for_a_service_account_without_a_key(
         _auth.authorization_for(Settings(), None)
 
 
-def test_google_application_credentials_file_is_read_lazily(tmp_path, control: Control) -> None:
+def test_google_application_credentials_file_is_read_lazily(
+    tmp_path: Path, control: Control
+) -> None:
     key = control.service_account()
     path = tmp_path / "key.json"
     path.write_text(json.dumps(key))
@@ -183,6 +189,7 @@ def test_google_application_credentials_file_is_read_lazily(tmp_path, control: C
     settings = Settings.from_config(lambda _key: None, environ)
     authorization = _auth.authorization_for(settings, "lead@example.com")
     inner = authorization.credentials.inner
+    assert isinstance(inner, service_account.Credentials)
     assert authorization.identity() == "lead@example.com"
     assert inner._subject == "lead@example.com"
     assert inner._token_uri == key["token_uri"]  # without an emulator setting: the file's own

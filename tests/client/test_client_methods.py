@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pulumi_meet import exceptions
@@ -45,7 +47,7 @@ def test_spaces_methods(emulator: Emulator, control: Control) -> None:
     assert patched["config"]["moderationRestrictions"]["chatRestriction"] == "HOSTS_ONLY"
     control.call("POST", f"{name}:startConference", {"participants": ["guest@example.com"]})
     assert "activeConference" in client.get_space(name)
-    assert client.end_active_conference(name) is None
+    client.end_active_conference(name)
     assert "activeConference" not in client.get_space(name)
     with pytest.raises(exceptions.FailedPrecondition, match="no active conference"):
         client.end_active_conference(name)
@@ -87,7 +89,7 @@ def test_members_methods(emulator: Emulator, control: Control) -> None:
     ]
     patched = client.patch_member(member["name"], {"role": "ROLE_UNSPECIFIED"}, ["role"])
     assert patched.get("role", "ROLE_UNSPECIFIED") == "ROLE_UNSPECIFIED"
-    assert client.delete_member(member["name"]) is None
+    client.delete_member(member["name"])
     with pytest.raises(exceptions.NotFound) as caught:
         client.get_member(member["name"])
     assert caught.value.method == "members.get"
@@ -136,7 +138,7 @@ def test_a_bad_update_mask_is_refused_before_any_request(
     assert control.requests() == []
 
 
-def test_the_method_table_matches_the_discovery_document(reference_dir) -> None:
+def test_the_method_table_matches_the_discovery_document(reference_dir: Path) -> None:
     import json
 
     discovery = json.loads((reference_dir / "meet.v2.discovery.json").read_text())

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
+from pytest_mock import MockerFixture
 
 from pulumi_meet._retry import (
     CREATE_SAFE_STATUSES,
@@ -37,7 +38,7 @@ def test_backoff_ceiling_grows_exponentially_and_is_truncated() -> None:
     assert [policy.backoff_ceiling(n) for n in range(1, 7)] == [1, 2, 4, 8, 10, 10]
 
 
-def test_full_jitter_draws_between_zero_and_the_ceiling(mocker) -> None:
+def test_full_jitter_draws_between_zero_and_the_ceiling(mocker: MockerFixture) -> None:
     rng = random.Random()
     uniform = mocker.patch.object(rng, "uniform", side_effect=lambda low, high: high * 0.5)
     budget = RetryBudget(RetryPolicy(), clock=FakeClock(), rng=rng)
@@ -46,7 +47,7 @@ def test_full_jitter_draws_between_zero_and_the_ceiling(mocker) -> None:
     assert [c.args for c in uniform.call_args_list] == [(0.0, 1.0), (0.0, 2.0), (0.0, 4.0)]
 
 
-def test_retry_after_is_honoured_exactly(mocker) -> None:
+def test_retry_after_is_honoured_exactly(mocker: MockerFixture) -> None:
     rng = random.Random()
     uniform = mocker.patch.object(rng, "uniform")
     budget = RetryBudget(RetryPolicy(), clock=FakeClock(), rng=rng)
