@@ -16,6 +16,7 @@ from tests.engine import Engine, ProviderHost
 
 SPACE_TYPE = "pulumi-python:dynamic/meet:Space"
 DEFAULT_USER = "developer@example.com"
+SA_PROJECT = "acme-meet"
 _TIMEOUT = 10
 
 
@@ -32,6 +33,11 @@ class Control:
         response.raise_for_status()
         return response.json() if response.content else {}
 
+    def emulator_json(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        """A control API call (``path`` relative to ``/emulator/v1/``), its JSON answer."""
+        result: dict[str, Any] = self._send(method, f"/emulator/v1/{path}", json=body)
+        return result
+
     def calls(self) -> list[dict[str, Any]]:
         """The Meet API requests served since the last :meth:`clear` (control calls excluded)."""
         entries: list[dict[str, Any]] = self._send("GET", "/emulator/v1/requests")["requests"]
@@ -44,19 +50,21 @@ class Control:
     def clear(self) -> None:
         self._send("DELETE", "/emulator/v1/requests")
 
-    def token(self, email: str) -> str:
-        body = {"email": email}
+    def token(self, email: str, app: str | None = None) -> str:
+        body = {"email": email, **({"app": app} if app else {})}
         token: str = self._send("POST", "/emulator/v1/token", json=body)["access_token"]
         return token
 
-    def as_user(self, email: str, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        """A Meet API call made directly by ``email`` (not through the provider)."""
-        headers = {"Authorization": f"Bearer {self.token(email)}"}
+    def as_user(
+        self, email: str, method: str, path: str, app: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """A Meet API call made directly by ``email`` of ``app`` (not through the provider)."""
+        headers = {"Authorization": f"Bearer {self.token(email, app)}"}
         result: dict[str, Any] = self._send(method, path, headers=headers, **kwargs)
         return result
 
-    def space(self, name: str, email: str = DEFAULT_USER) -> dict[str, Any]:
-        return self.as_user(email, "GET", f"/v2/{name}")
+    def space(self, name: str, email: str = DEFAULT_USER, app: str | None = None) -> dict[str, Any]:
+        return self.as_user(email, "GET", f"/v2/{name}", app)
 
     def start_conference(self, name: str, participants: list[str]) -> str:
         body = {"participants": participants}
@@ -66,7 +74,7 @@ class Control:
         return record
 
     def service_account_key(self, scopes: list[str]) -> dict[str, Any]:
-        body = {"project": "acme-meet", "domainWideDelegationScopes": scopes}
+        body = {"project": SA_PROJECT, "domainWideDelegationScopes": scopes}
         key: dict[str, Any] = self._send("POST", "/emulator/v1/serviceAccounts", json=body)
         return key
 

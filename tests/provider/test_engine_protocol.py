@@ -346,3 +346,25 @@ def test_space_get_reads_once(control: Control, engine: Engine) -> None:
     control.clear()
     assert _ops(engine.destroy()) == []
     assert control.calls() == []
+
+
+# ------------------------------------------------------------------ concurrency
+
+
+def test_a_fleet_applies_concurrently_with_one_call_per_room(
+    control: Control, engine: Engine
+) -> None:
+    def fleet(access_type: str) -> Any:
+        def program() -> None:
+            for number in range(8):
+                meet.Space(f"room-{number}", config={"access_type": access_type})
+
+        return program
+
+    assert sorted(_ops(engine.up(fleet("OPEN")))) == ["create"] * 8
+    assert control.methods() == ["spaces.create"] * 8
+    assert len({state.id for state in engine.state.values()}) == 8
+    control.clear()
+    assert sorted(_ops(engine.up(fleet("TRUSTED")))) == ["update"] * 8
+    assert control.methods() == ["spaces.patch"] * 8
+    assert {s.outputs["config"]["access_type"] for s in engine.state.values()} == {"TRUSTED"}
