@@ -412,6 +412,12 @@ class Transport:
 
     def _send(self, request: _Request) -> requests.Response:
         session = self._session()
+        if request.method.creates:
+            # A pooled keep-alive connection the server is closing at this very moment fails
+            # like a dropped answer, which for a create would mean CreateOutcomeUnknown.
+            # A fresh connection fails, if at all, before anything is sent.
+            for adapter in session.adapters.values():
+                adapter.close()
         try:
             response: requests.Response = session.request(
                 request.method.verb,

@@ -174,3 +174,19 @@ def test_token_endpoint_faults_are_retried(
     get_client(settings).create_space({})
     assert len(control.spaces()) == 1
     assert statuses(control, "spaces.create") == [200]
+
+
+def test_creates_always_use_a_fresh_connection(
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    client = get_client(emulator_settings(emulator))
+    name = client.create_space({})["name"]
+    caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
+    caplog.clear()
+    client.get_space(name)
+    client.get_space(name)
+    assert not [r for r in caplog.records if "Starting new" in r.getMessage()]  # kept alive
+    client.create_space({})
+    assert len([r for r in caplog.records if "Starting new" in r.getMessage()]) == 1
