@@ -42,7 +42,7 @@ from google.oauth2 import _client as oauth2_client
 
 from pulumi_meet import _embedded
 from pulumi_meet._settings import EMBEDDED, Settings
-from pulumi_meet.exceptions import ConfigurationError, CredentialsError
+from pulumi_meet.exceptions import ConfigurationError, CredentialsError, TransportError
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
@@ -405,7 +405,14 @@ class Authorization:
         """The e-mail the calls act as; user credentials ask ``tokeninfo`` once."""
         with self._lock:
             if self._identity is None:
-                self._identity = self._tokeninfo_email()
+                try:
+                    self._identity = self._tokeninfo_email()
+                except google.auth.exceptions.GoogleAuthError as error:
+                    # Transient (network, 5xx): nothing was sent to Meet; the next call retries.
+                    raise TransportError(
+                        f"{self.description}: could not learn which user these credentials act "
+                        f"as ({type(error).__name__}: {error}); check the network and run again"
+                    ) from None
             return self._identity
 
     def _tokeninfo_email(self) -> str:

@@ -271,3 +271,16 @@ def test_no_secret_reaches_a_log_line(
     assert "obtained an access token" in text
     for secret in secrets:
         assert secret and secret not in text
+
+
+def test_a_tokeninfo_failure_is_a_transport_error_and_the_next_call_recovers(
+    emulator: Emulator, control: Control
+) -> None:
+    info = control.authorized_user("alice@example.com")
+    client = get_client(emulator_settings(emulator, credentials=json.dumps(info)))
+    control.faults({"method": "oauth2.tokeninfo", "status": 503, "times": 1})
+    with pytest.raises(exceptions.TransportError, match="could not learn which user"):
+        client.create_space({})
+    assert control.requests() == []
+    client.create_space({})
+    assert owners(control) == ["alice@example.com"]
