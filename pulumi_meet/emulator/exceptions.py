@@ -256,6 +256,7 @@ _MESSAGES = {
     499: "The operation was cancelled.",
     501: "Operation is not implemented, or supported, or enabled.",
     504: "The request deadline was exceeded.",
+    429: "Resource has been exhausted (e.g. check quota).",
 }
 _KNOWN: dict[int, type[ApiError]] = {
     cls.http_status: cls
@@ -270,8 +271,6 @@ def error_for_status(code: int) -> ApiError:
         return known()
     status = _CANONICAL_STATUS.get(code, "UNKNOWN" if code >= 500 else "FAILED_PRECONDITION")
     message = _MESSAGES.get(code, "Error.")
-    if code == 429:
-        message = "Resource has been exhausted (e.g. check quota)."
     error_class = type(
         f"Http{code}Error",
         (ApiError,),

@@ -86,18 +86,17 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Query:
+    """The bound query: method parameters by proto name, and how to render the answer."""
+
     method: dict[str, Any]
-    system: dict[str, str]
     rendering: Rendering
 
 
 def parse_query(text: str, params: tuple[QueryParam, ...]) -> Query:
     """Bind the query string; raise InvalidArgument like Google's transcoding does."""
     method: dict[str, Any] = {}
-    system: dict[str, str] = {}
     for key, value in parse_qsl(text, keep_blank_values=True):
         if key in SYSTEM_PARAMETERS:
-            system[key.lstrip("$")] = value
             continue
         spec = next((p for p in params if key in (p.json_name, p.proto_name)), None)
         if spec is None:
@@ -110,7 +109,7 @@ def parse_query(text: str, params: tuple[QueryParam, ...]) -> Query:
             description = f"Invalid value at '{spec.proto_name}': the parameter is repeated."
             raise InvalidArgument.for_field(spec.proto_name, description)  # [rule]
         method[spec.proto_name] = _bind(spec, value)
-    return Query(method, system, _rendering(system))
+    return Query(method, _rendering(_system_parameters(text)))
 
 
 def _bind(spec: QueryParam, value: str) -> Any:
@@ -126,6 +125,14 @@ def _bind(spec: QueryParam, value: str) -> Any:
             spec.proto_name, f"Invalid value at '{spec.proto_name}' (TYPE_INT32), {text}"
         )
     return number
+
+
+def _system_parameters(text: str) -> dict[str, str]:
+    return {
+        key.lstrip("$"): value
+        for key, value in parse_qsl(text, keep_blank_values=True)
+        if key in SYSTEM_PARAMETERS
+    }
 
 
 def _rendering(system: Mapping[str, str]) -> Rendering:
@@ -183,20 +190,17 @@ class Gateway:
         query_text: str,
         body: bytes,
     ) -> Outcome:
-        query: Query | None = None
         principal: Principal | None = None
         try:
-            query = parse_query(query_text, route.query)
+            query: Query | InvalidArgument = parse_query(query_text, route.query)
         except InvalidArgument as error:
             # Reported after authentication and quota, which Google checks first. [rule]
-            query_error: InvalidArgument | None = error
-        else:
-            query_error = None
-        rendering = query.rendering if query else Rendering()
+            query = error
+        rendering = query.rendering if isinstance(query, Query) else Rendering()
         try:
-            principal = self._admit(route, headers, query.system if query else {})
-            if query_error is not None or query is None:
-                raise query_error or InvalidArgument()
+            principal = self._admit(route, headers, _system_parameters(query_text))
+            if isinstance(query, InvalidArgument):
+                raise query
             value = self._operate(route, params, principal, query, body)
             if rendering.fields is not None:
                 value = rendering.fields.select(value)

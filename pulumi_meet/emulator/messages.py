@@ -294,7 +294,7 @@ def parse_message(value: Any, message: MessageType, location: str = "") -> dict[
             continue
         field_location = location_of(location, spec.proto_name)
         if spec.repeated:
-            parsed[spec.json_name] = _parse_repeated(key, item, spec, location, field_location)
+            parsed[spec.json_name] = _parse_repeated(item, spec, field_location)
         else:
             if isinstance(item, list):
                 raise _unknown_name(
@@ -304,11 +304,10 @@ def parse_message(value: Any, message: MessageType, location: str = "") -> dict[
     return parsed
 
 
-def _parse_repeated(key: str, items: Any, spec: Field, parent: str, location: str) -> list[Any]:
+def _parse_repeated(items: Any, spec: Field, location: str) -> list[Any]:
     if not isinstance(items, list):
         type_name = MESSAGES[spec.message].type_url if spec.message else f"TYPE_{spec.kind.upper()}"
         raise _invalid_value(location, type_name, items)
-    del key, parent
     return [_parse_value(item, spec, f"{location}[{index}]") for index, item in enumerate(items)]
 
 
@@ -351,7 +350,8 @@ def render(value: Mapping[str, Any], message: MessageType, *, int_enums: bool) -
                 rendered[spec.json_name] = items
             continue
         output = _render_value(item, spec, int_enums)
-        if output not in ("", 0) or (spec.kind == "message"):
+        # proto3 JSON prints a set sub-message even when empty, but never a default scalar.
+        if spec.kind == "message" or output not in ("", 0):
             rendered[spec.json_name] = output
     return rendered
 
