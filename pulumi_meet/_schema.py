@@ -365,22 +365,25 @@ def validate_object(
 def config_conflicts(config: object) -> list[Violation]:
     """Rules across fields of a declared ``config`` that the table alone cannot express.
 
-    With ``moderation`` OFF the API resets ``moderationRestrictions`` to their defaults, so
-    declaring both would never converge: every later preview would show a change.
+    Moderation restrictions apply only while moderation is ON, and the API resets them to their
+    defaults whenever moderation is OFF. Declaring restrictions without ``moderation: ON`` would
+    therefore never converge (a patch on every ``up``), so it is refused. Unknowns pass.
     """
-    if not isinstance(config, Mapping) or config.get("moderation") != Moderation.OFF.value:
+    if not isinstance(config, Mapping):
         return []
     restrictions = config.get("moderation_restrictions")
-    if not isinstance(restrictions, Mapping) or not any(
-        v is not None for v in restrictions.values()
-    ):
+    moderation = config.get("moderation")
+    if is_unknown(moderation) or moderation == Moderation.ON.value:
         return []
+    if not isinstance(restrictions, Mapping) or all(v is None for v in restrictions.values()):
+        return []
+    state = "OFF" if moderation == Moderation.OFF.value else "not set (the server's value applies)"
     return [
         Violation(
             "config.moderation_restrictions",
-            "moderation restrictions apply only when moderation is ON; with moderation OFF the "
-            "Meet API resets them to their defaults. Set config.moderation to ON or remove "
-            "config.moderation_restrictions",
+            f"moderation restrictions apply only while moderation is ON, and the Meet API resets "
+            f"them whenever it is OFF; config.moderation is {state}. Set config.moderation to ON "
+            "or remove config.moderation_restrictions",
         )
     ]
 

@@ -61,6 +61,7 @@ def test_every_kind_of_bad_input_is_a_named_failure() -> None:
     failures = _check(
         config={
             "access_type": "PUBLIC",
+            "moderation": "ON",
             "moderation_restrictions": {"chatRestriction": "HOSTS_ONLY"},
         },
         deletion_policy="DELETE",

@@ -76,11 +76,34 @@ def test_preview_with_unknown_inputs_passes_check(engine: Engine) -> None:
     assert _ops(engine.preview(program)) == ["create", "create"]
 
 
+def test_an_unknown_in_an_existing_room_is_a_change_in_preview(
+    control: Control, engine: Engine
+) -> None:
+    engine.up(_program("second", config={"access_type": "OPEN"}))
+
+    def program() -> None:
+        first = meet.Space("first")  # new: its outputs are unknown during the preview
+        access = first.name.apply(lambda _: "OPEN")
+        meet.Space("second", config={"access_type": access})
+
+    control.clear()
+    assert sorted(_ops(engine.preview(program))) == ["create", "update"]
+    assert control.calls() == []
+    assert sorted(_ops(engine.up(program))) == ["create", "same"]  # known again: no change
+
+
 def test_check_failures_stop_the_deployment_before_any_call(
     control: Control, engine: Engine
 ) -> None:
     with pytest.raises(CheckFailed) as failed:
-        engine.up(_program(config={"moderation_restrictions": {"chat_restriction": "EVERYONE"}}))
+        engine.up(
+            _program(
+                config={
+                    "moderation": "ON",
+                    "moderation_restrictions": {"chat_restriction": "EVERYONE"},
+                }
+            )
+        )
     ((prop, reason),) = failed.value.failures
     assert prop == "config.moderation_restrictions.chat_restriction"
     assert "HOSTS_ONLY, NO_RESTRICTION" in reason
@@ -160,6 +183,22 @@ def test_up_updates_with_one_patch_naming_exactly_the_changed_fields(
         "auto_transcription_generation": "ON"
     }
     assert outputs["declared_config"] == changed
+
+
+def test_turning_moderation_on_with_restrictions_converges_in_one_patch(
+    control: Control, engine: Engine
+) -> None:
+    engine.up(_program())
+    control.clear()
+    moderated = {"moderation": "ON", "moderation_restrictions": {"chat_restriction": "HOSTS_ONLY"}}
+    assert _ops(engine.up(_program(config=moderated))) == ["update"]
+    (patch,) = control.calls()
+    assert patch["query"]["updateMask"] == (
+        "config.moderation,config.moderationRestrictions.chatRestriction"
+    )
+    control.clear()
+    assert _ops(engine.up(_program(config=moderated))) == ["same"]
+    assert control.calls() == []
 
 
 def test_changing_only_the_deletion_policy_makes_no_call(control: Control, engine: Engine) -> None:

@@ -178,18 +178,31 @@ def test_unknowns_and_nones_are_not_validated() -> None:
     assert _violations({"access_type": schema._UNKNOWN_SENTINEL}) == {}
 
 
-def test_moderation_off_with_restrictions_is_refused() -> None:
-    conflicts = schema.config_conflicts(
-        {"moderation": "OFF", "moderation_restrictions": {"chat_restriction": "HOSTS_ONLY"}}
+@pytest.mark.parametrize(
+    ("config", "refused"),
+    [
+        (
+            {"moderation": "OFF", "moderation_restrictions": {"chat_restriction": "HOSTS_ONLY"}},
+            True,
+        ),
+        ({"moderation_restrictions": {"present_restriction": "HOSTS_ONLY"}}, True),
+        (
+            {"moderation": "ON", "moderation_restrictions": {"chat_restriction": "HOSTS_ONLY"}},
+            False,
+        ),
+        (
+            {"moderation": UNKNOWN, "moderation_restrictions": {"chat_restriction": "HOSTS_ONLY"}},
+            False,
+        ),
+        ({"moderation": "OFF", "moderation_restrictions": {"chat_restriction": None}}, False),
+        ({"moderation": "OFF"}, False),
+    ],
+)
+def test_restrictions_need_moderation_on(config: dict[str, Any], refused: bool) -> None:
+    conflicts = schema.config_conflicts(config)
+    assert [v.property for v in conflicts] == (
+        ["config.moderation_restrictions"] if refused else []
     )
-    assert [v.property for v in conflicts] == ["config.moderation_restrictions"]
-    assert (
-        schema.config_conflicts(
-            {"moderation": "ON", "moderation_restrictions": {"chat_restriction": "HOSTS_ONLY"}}
-        )
-        == []
-    )
-    assert schema.config_conflicts({"moderation": "OFF"}) == []
 
 
 # ------------------------------------------------------------------ diff, mask, body
