@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -161,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             emulator = start_emulator(db=arguments.db, host=arguments.host, port=arguments.port)
-        except OSError as error:
+        except (OSError, sqlite3.Error) as error:
             print(f"pulumi-meet emulator: cannot serve: {error}", file=sys.stderr)
             return 1
         print(emulator.base_url, flush=True)
