@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pulumi.output import UNKNOWN
 
 from pulumi_meet._provider import SpaceProvider
@@ -157,3 +159,41 @@ def test_removing_adopt_keeps_the_space() -> None:
     olds = {**OLD_OUTPUTS, "adopt": "abc-mnop-xyz"}
     result = SpaceProvider().diff("spaces/abcDEF123456", olds, {"__provider": PROVIDER})
     assert (result.changes, result.replaces) == (False, [])
+
+
+_anything = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.floats()
+    | st.integers()
+    | st.text(max_size=8)
+    | st.sampled_from(["OPEN", "ON", "HOSTS_ONLY", "RESTRICT", "spaces/abc", "a@b.co", UNKNOWN]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["access_type", "moderation", "moderation_restrictions", "artifact_config", "x"]
+            )
+            | st.text(max_size=6),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["config", "deletion_policy", "adopt", "owner", "extra"]),
+        _anything,
+        max_size=5,
+    )
+)
+def test_check_and_diff_never_raise(news: dict[str, Any]) -> None:
+    provider = SpaceProvider()
+    result = provider.check({}, {"__provider": PROVIDER, **news})
+    assert all(f.property.split(".")[0] in {*news, "config"} for f in result.failures)
+    if not result.failures:
+        provider.diff("spaces/abcDEF123456", OLD_OUTPUTS, result.inputs)
