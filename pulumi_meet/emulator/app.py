@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from pulumi_meet.emulator.control import ControlApi
+from pulumi_meet.emulator.defaults import UserDefaults
 from pulumi_meet.emulator.exceptions import (
     ApiError,
     Internal,
@@ -84,6 +85,7 @@ class Application:
     ) -> None:
         self.store = store
         self.identity = Identity(store, base_url=base_url, clock=clock)
+        self.users = UserDefaults(store)
         self.spaces = Spaces(store, clock=clock)
         self.members = Members(store)
         self.quotas = Quotas()
@@ -98,6 +100,7 @@ class Application:
             store=store,
             identity=self.identity,
             spaces=self.spaces,
+            users=self.users,
             quotas=self.quotas,
             faults=self.faults,
             requests=self.requests,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pulumi_meet.emulator.defaults import UserDefaults
 from pulumi_meet.emulator.exceptions import InvalidArgument
 from pulumi_meet.emulator.faults import Faults
 from pulumi_meet.emulator.identity import Identity
@@ -34,6 +35,7 @@ class ControlApi:
         store: Store,
         identity: Identity,
         spaces: Spaces,
+        users: UserDefaults,
         quotas: Quotas,
         faults: Faults,
         requests: RequestLog,
@@ -41,6 +43,7 @@ class ControlApi:
         self._store = store
         self._identity = identity
         self._spaces = spaces
+        self._users = users
         self._quotas = quotas
         self._faults = faults
         self._requests = requests
@@ -78,11 +81,11 @@ class ControlApi:
 
     def get_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         with self._store.transaction() as db:
-            return self._spaces.get_user(db, params["email"])
+            return self._users.get(db, params["email"])
 
     def put_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         with self._store.transaction() as db:
-            return self._spaces.set_user_defaults(db, params["email"], _object(body))
+            return self._users.put(db, params["email"], _object(body))
 
     def list_spaces(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         with self._store.transaction() as db:

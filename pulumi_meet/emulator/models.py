@@ -13,17 +13,17 @@ Who reaches a space (``Access``):
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 import re
 import secrets
 import sqlite3
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pulumi_meet.emulator.defaults import finish_config, user_defaults
 from pulumi_meet.emulator.exceptions import (
     FailedPrecondition,
     InvalidArgument,
@@ -31,16 +31,10 @@ from pulumi_meet.emulator.exceptions import (
     SpacePermissionDenied,
 )
 from pulumi_meet.emulator.masks import FieldMask, apply_update, covers, effective_paths
-from pulumi_meet.emulator.messages import MESSAGES, MessageType, parse_message
+from pulumi_meet.emulator.messages import MESSAGES, parse_message
 from pulumi_meet.emulator.store import Store
 
-__all__ = [
-    "EMULATOR_DEFAULTS",
-    "Access",
-    "Spaces",
-    "find_space",
-    "resolve_config",
-]
+__all__ = ["Access", "Spaces", "active_conference", "find_space"]
 
 SPACE = MESSAGES["Space"]
 SPACE_CONFIG = MESSAGES["SpaceConfig"]
@@ -65,31 +59,7 @@ CREATE TABLE IF NOT EXISTS meet_conference_records (
 );
 CREATE INDEX IF NOT EXISTS meet_conference_records_by_space
     ON meet_conference_records(space, end_time);
-CREATE TABLE IF NOT EXISTS meet_users (
-    email TEXT PRIMARY KEY,
-    space_config_defaults TEXT NOT NULL
-);
 """
-
-# What an unset field resolves to when the user has no default of their own [rule: the notes
-# give ALL for entryPointAccess; the rest are the settings of a new consumer account].
-EMULATOR_DEFAULTS: dict[str, Any] = {
-    "accessType": "TRUSTED",
-    "entryPointAccess": "ALL",
-    "moderation": "OFF",
-    "moderationRestrictions": {
-        "chatRestriction": "NO_RESTRICTION",
-        "reactionRestriction": "NO_RESTRICTION",
-        "presentRestriction": "NO_RESTRICTION",
-        "defaultJoinAsViewerType": "OFF",
-    },
-    "attendanceReportGenerationType": "DO_NOT_GENERATE",
-    "artifactConfig": {
-        "recordingConfig": {"autoRecordingGeneration": "OFF"},
-        "transcriptionConfig": {"autoTranscriptionGeneration": "OFF"},
-        "smartNotesConfig": {"autoSmartNotesGeneration": "OFF"},
-    },
-}
 
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
 _MEETING_CODE = re.compile(r"[a-z]+-[a-z]+-[a-z]+", re.IGNORECASE)
@@ -103,43 +73,6 @@ class Access:
     email: str
     app: str
     any_app: bool
-
-
-def resolve_config(
-    config: Mapping[str, Any], defaults: Mapping[str, Any], message: MessageType = SPACE_CONFIG
-) -> dict[str, Any]:
-    """Fill every unset or ``*_UNSPECIFIED`` field of ``config`` from ``defaults``."""
-    resolved: dict[str, Any] = {}
-    for spec in message.fields:
-        value = config.get(spec.json_name)
-        default = defaults.get(spec.json_name)
-        if spec.kind == "message" and spec.message:
-            resolved[spec.json_name] = resolve_config(
-                value or {}, default or {}, MESSAGES[spec.message]
-            )
-        elif value is None or (spec.enum is not None and value == spec.enum.unspecified):
-            resolved[spec.json_name] = copy.deepcopy(default)
-        else:
-            resolved[spec.json_name] = value
-    return resolved
-
-
-def _finish_config(config: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
-    resolved = resolve_config(config, defaults)
-    if resolved["moderation"] == "OFF":
-        # "When moderation.OFF, will be reset to default ModerationRestrictions" [doc]; the
-        # default is the owner's, like every other default [rule].
-        resolved["moderationRestrictions"] = copy.deepcopy(defaults["moderationRestrictions"])
-    return resolved
-
-
-def user_defaults(db: sqlite3.Connection, email: str) -> dict[str, Any]:
-    """The owner's effective defaults: their own settings over the emulator's."""
-    row = db.execute(
-        "SELECT space_config_defaults FROM meet_users WHERE email = ?", (email.lower(),)
-    ).fetchone()
-    stored = json.loads(row["space_config_defaults"]) if row else {}
-    return resolve_config(stored, EMULATOR_DEFAULTS)
 
 
 def find_space(
@@ -189,7 +122,7 @@ class Spaces:
         config = space.get("config", {})
         if config.get("moderation") == "MODERATION_UNSPECIFIED":
             raise _moderation_unspecified()
-        resolved = _finish_config(config, user_defaults(db, access.email))
+        resolved = finish_config(config, user_defaults(db, access.email))
         name, code = self._new_name(db), self._new_meeting_code(db)
         db.execute(
             "INSERT INTO meet_spaces VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -242,7 +175,7 @@ class Spaces:
         if paths:
             current = {"config": json.loads(row["config"])}
             updated = apply_update(current, space, paths)
-            resolved = _finish_config(updated.get("config", {}), user_defaults(db, row["owner"]))
+            resolved = finish_config(updated.get("config", {}), user_defaults(db, row["owner"]))
             db.execute(
                 "UPDATE meet_spaces SET config = ? WHERE name = ?",
                 (json.dumps(resolved), row["name"]),
@@ -257,24 +190,6 @@ class Spaces:
         self._end_conference(db, row["name"])
 
     # --- control API ----------------------------------------------------------------------
-
-    def set_user_defaults(self, db: sqlite3.Connection, email: str, body: Any) -> dict[str, Any]:
-        """``PUT /emulator/v1/users/{email}`` ``{"spaceConfigDefaults": {...}}``."""
-        if not isinstance(body, Mapping) or set(body) - {"spaceConfigDefaults"}:
-            raise InvalidArgument('The body must be {"spaceConfigDefaults": {SpaceConfig}}.')
-        defaults = parse_message(
-            body.get("spaceConfigDefaults") or {}, SPACE_CONFIG, "spaceConfigDefaults"
-        )
-        db.execute(
-            "INSERT INTO meet_users VALUES (?, ?) ON CONFLICT(email) "
-            "DO UPDATE SET space_config_defaults = excluded.space_config_defaults",
-            (email.lower(), json.dumps(defaults)),
-        )
-        return self.get_user(db, email)
-
-    def get_user(self, db: sqlite3.Connection, email: str) -> dict[str, Any]:
-        """A user's effective space defaults."""
-        return {"email": email.lower(), "spaceConfigDefaults": user_defaults(db, email)}
 
     def start_conference(
         self, db: sqlite3.Connection, name: str, participants: Any
