@@ -96,6 +96,7 @@ class Emulator:
             server, thread, store = self._server, self._thread, self._store
             self._server = self._thread = self._store = None
         if server is not None:
+            server.application.close()
             server.shutdown()
             server.close_connections()
             server.server_close()

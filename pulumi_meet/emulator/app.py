@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -81,7 +82,6 @@ class Application:
         *,
         base_url: Callable[[], str],
         clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store
         self.identity = Identity(store, base_url=base_url, clock=clock)
@@ -92,7 +92,9 @@ class Application:
         self.faults = Faults()
         self.requests = RequestLog()
         self._clock = clock
-        self._sleep = sleep
+        # Set by close(): delayed requests wake up and are dropped instead of touching a
+        # database that is about to close.
+        self._closing = threading.Event()
         self.gateway = Gateway(
             store, self.identity, self.quotas, MeetResponses(self.spaces, self.members)
         )
@@ -105,6 +107,10 @@ class Application:
             faults=self.faults,
             requests=self.requests,
         )
+
+    def close(self) -> None:
+        """Stop serving: requests still waiting out a delay fault are dropped."""
+        self._closing.set()
 
     def handle(self, request: Request) -> Response:
         """Answer one request; never raises."""
@@ -129,7 +135,9 @@ class Application:
         route = match.route
         fault = self.faults.take(request.verb, route.api_method, request.path)
         if fault is not None and fault.delay_seconds:
-            self._sleep(fault.delay_seconds)
+            self._closing.wait(fault.delay_seconds)
+        if self._closing.is_set():
+            return Response(0, drop=True)
         if fault is not None and fault.drop_connection == "before":
             self._log(route, request, None, None)
             return Response(0, drop=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -161,3 +162,28 @@ def test_bad_rules_are_refused(emulator: Emulator, rule: object) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["status"] == "INVALID_ARGUMENT"
+
+
+def test_stop_cuts_a_delayed_request_short() -> None:
+    emulator = Emulator().start()
+    try:
+        control = Control(emulator.base_url)
+        token = control.token("owner@example.com")
+        control.put("faults", {"rules": [{"method": "spaces.create", "delaySeconds": 60}]})
+        outcome: list[object] = []
+
+        def call() -> None:
+            try:
+                outcome.append(_post_space(emulator, token))
+            except requests.ConnectionError as error:
+                outcome.append(error)
+
+        caller = threading.Thread(target=call)
+        caller.start()
+        time.sleep(0.2)
+    finally:
+        started = time.monotonic()
+        emulator.stop()
+    assert time.monotonic() - started < 2
+    caller.join(timeout=5)
+    assert len(outcome) == 1 and isinstance(outcome[0], requests.ConnectionError)
