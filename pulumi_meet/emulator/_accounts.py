@@ -232,15 +232,12 @@ class Accounts:
         self, client_id: str, refresh_token: str | None = None
     ) -> AuthorizedUser | None:
         """The user of this OAuth client (and refresh token, when given), if any."""
+        token_digest = None if refresh_token is None else digest(refresh_token)
         with self._store.transaction() as db:
             row = db.execute(
                 "SELECT * FROM identity_authorized_users WHERE client_id = ? "
                 "AND (? IS NULL OR refresh_token_sha256 = ?)",
-                (
-                    client_id,
-                    refresh_token and digest(refresh_token),
-                    refresh_token and digest(refresh_token),
-                ),
+                (client_id, token_digest, token_digest),
             ).fetchone()
         if row is None:
             return None
