@@ -37,8 +37,7 @@ import queue
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -51,9 +50,10 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi.runtime.settings import ROOT, SETTINGS, _get_rpc_manager
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 __all__ = [
+    "Aborted",
     "CapturedResource",
     "CheckFailed",
     "DiffOutcome",
@@ -70,7 +70,9 @@ __all__ = [
 
 PROVIDER_KEY = "__provider"
 _SECRET_SIG = rpc._special_sig_key  # the SDK's wire marker of a secret value
-_CALL_TIMEOUT_SECONDS = 60.0
+# The engine puts no deadline on provider calls (paced creates can queue for minutes); this
+# bound only keeps a hung test from hanging forever.
+_CALL_TIMEOUT_SECONDS = 600.0
 _START_TIMEOUT_SECONDS = 30.0
 _SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONPATH")
 
@@ -92,6 +94,10 @@ class CheckFailed(EngineError):
         super().__init__(f"{urn}: check failed: {lines}")
         self.urn = urn
         self.failures = failures
+
+
+class Aborted(EngineError):
+    """A registration refused because an earlier step failed (the engine stops there too)."""
 
 
 class ProviderError(EngineError):
@@ -152,6 +158,7 @@ def _run_under_mocks(
     preview: bool,
 ) -> dict[str, Any]:
     """Run ``program`` with ``handler`` answering registrations; returns the stack's exports."""
+    _quiet_engine_errors()
     ROOT.set(None)  # a fresh root Stack for every run
     SETTINGS.outputs.clear()  # tasks of an earlier run are not this run's
     pulumi.runtime.set_all_config(dict(config), [])
@@ -171,6 +178,21 @@ def _run_under_mocks(
         _sync_await(_drain())
         raise
     return exports
+
+
+def _quiet_engine_errors() -> None:
+    """Keep asyncio from logging the EngineErrors that failed registrations leave in futures.
+
+    The error is raised to the caller once; the SDK's own copies in resource outputs would
+    otherwise be logged as "exception was never retrieved" when garbage collected.
+    """
+    loop = _ensure_event_loop()  # type: ignore[no-untyped-call]
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if not isinstance(context.get("exception"), EngineError):
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
 
 
 async def _drain() -> None:
@@ -539,6 +561,8 @@ class Engine:
 
     def _run(self, resources: Resources, run: _Run) -> None:
         def handler(captured: CapturedResource) -> tuple[str, dict[str, Any]]:
+            if run.error is not None:
+                raise Aborted(f"{captured.name}: not registered after an earlier failure")
             try:
                 return self._step(captured, run)
             except BaseException as error:
@@ -703,29 +727,3 @@ class Engine:
 
 def _without_provider(properties: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in properties.items() if k != PROVIDER_KEY}
-
-
-@contextlib.contextmanager
-def provider_host(
-    env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
-) -> Iterator[ProviderHost]:
-    """A started :class:`ProviderHost`, stopped on exit."""
-    host = ProviderHost(env, cwd).start()
-    try:
-        yield host
-    finally:
-        host.stop()
-
-
-def wait_until(
-    predicate: Callable[[], bool], timeout: float = 10.0, interval: float = 0.05
-) -> bool:
-    """Poll ``predicate`` until true or ``timeout`` seconds passed (bounded in time and count)."""
-    deadline = time.monotonic() + timeout
-    for _ in range(int(timeout / interval) + 1):
-        if predicate():
-            return True
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(interval)
-    return predicate()
