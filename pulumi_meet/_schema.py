@@ -47,6 +47,7 @@ __all__ = [
     "get_path",
     "is_unknown",
     "managed_values",
+    "missing",
     "outputs_from_api",
     "space_name_from_reference",
     "strip_nones",
@@ -231,7 +232,7 @@ def is_unknown(value: object) -> bool:
 def get_path(data: object, path: Sequence[str]) -> Any:
     """The value at ``path`` in nested mappings; an unknown met on the way is returned as is.
 
-    Returns the module's ``_MISSING`` marker (test with ``is missing(...)``) when absent.
+    ``None`` counts as absent; test the result with :func:`missing`.
     """
     current: object = data
     for key in path:
