@@ -7,11 +7,12 @@ error's message, an interrupt exits 130; a traceback is shown only with ``--debu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn, TextIO
 
 from pulumi_meet import __version__
@@ -233,15 +234,36 @@ def _fail(err: TextIO, message: str, debug: bool) -> None:
     err.write(f"{_PROG}: error: {message}\n")
 
 
+@contextlib.contextmanager
+def _debug_logging(err: TextIO, enabled: bool) -> Iterator[None]:
+    """With --debug, the ``pulumi_meet`` log (requests, retries, tokens fetched) on stderr.
+
+    The log never holds a token or a key. The handler is removed afterwards, so ``main`` can run
+    several times in one process.
+    """
+    if not enabled:
+        yield
+        return
+    logger = logging.getLogger("pulumi_meet")
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("%(name)s: %(levelname)s: %(message)s"))
+    previous_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
+
+
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the parsed command; every failure becomes an exit status and a message."""
     debug = bool(getattr(args, "debug", False))
-    if debug:
-        logging.basicConfig(stream=err, format="%(name)s: %(levelname)s: %(message)s")
-        logging.getLogger("pulumi_meet").setLevel(logging.DEBUG)
     handler: Handler = args.handler
     try:
-        return handler(args, ClientOptions.from_namespace(args), out, err)
+        with _debug_logging(err, debug):
+            return handler(args, ClientOptions.from_namespace(args), out, err)
     except MeetError as error:
         _fail(err, str(error), debug)
         return 1
@@ -261,10 +283,21 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a real file (tests): nothing to flush
-        pass
+        stdout_fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file: nothing will be flushed
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, stdout_fd)
+    finally:
+        os.close(devnull)
+
+
+def _exit_status(done: SystemExit) -> int:
+    """The status ``sys.exit(code)`` would give the process."""
+    if done.code is None or isinstance(done.code, int):
+        return done.code or 0
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -273,7 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:1] == ["emulator"]:
         from pulumi_meet.emulator import main as emulator_main
 
-        return emulator_main(arguments[1:])
+        try:
+            return emulator_main(arguments[1:])
+        except SystemExit as done:  # its --help and usage errors
+            return _exit_status(done)
     out, err = sys.stdout, sys.stderr
     try:
         args = _build_parser().parse_args(arguments)
@@ -281,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.write(f"{_PROG}: error: {error}\n")
         return 2
     except SystemExit as done:  # --help and --version print, then exit 0
-        return done.code if isinstance(done.code, int) else 0
+        return _exit_status(done)
     except KeyboardInterrupt:
         return _SIGINT_EXIT
     return _run(args, out, err)
