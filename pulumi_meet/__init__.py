@@ -1,8 +1,9 @@
 """pulumi-meet: Google Meet meeting spaces as code.
 
-The public API: the :class:`Space` resource and its argument classes, the enums of its fields, and
-the :class:`MeetError` hierarchy. The resource classes are loaded on first use, so that the
-``pulumi-meet`` command line and the emulator start without importing the Pulumi SDK.
+The public API: the :class:`Space` resource and its argument classes, the :class:`SpaceMember`
+resource (co-hosts), the enums of their fields, and the :class:`MeetError` hierarchy. The
+resource classes are loaded on first use, so that the ``pulumi-meet`` command line and the
+emulator start without importing the Pulumi SDK.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pulumi_meet._enums import (
     DefaultJoinAsViewerType,
     DeletionPolicy,
     EntryPointAccess,
+    MemberRole,
     Moderation,
     RestrictionType,
 )
@@ -41,6 +43,7 @@ from pulumi_meet.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from pulumi_meet._member import SpaceMember
     from pulumi_meet._space import (
         ArtifactConfigArgs,
         ModerationRestrictionsArgs,
@@ -68,6 +71,7 @@ __all__ = [
     "Internal",
     "InvalidArgument",
     "MeetError",
+    "MemberRole",
     "Moderation",
     "ModerationRestrictionsArgs",
     "NotFound",
@@ -80,6 +84,7 @@ __all__ = [
     "SmartNotesConfigArgs",
     "Space",
     "SpaceConfigArgs",
+    "SpaceMember",
     "TranscriptionConfigArgs",
     "TransportError",
     "Unauthenticated",
@@ -95,6 +100,7 @@ _LAZY: dict[str, str] = {
     "SmartNotesConfigArgs": "pulumi_meet._space",
     "Space": "pulumi_meet._space",
     "SpaceConfigArgs": "pulumi_meet._space",
+    "SpaceMember": "pulumi_meet._member",
     "TranscriptionConfigArgs": "pulumi_meet._space",
 }
 

@@ -1,10 +1,12 @@
-"""String enums for every enumerated field of the Space resource.
+"""String enums for every enumerated field of the Space and SpaceMember resources.
 
 Each class mirrors one enum of the Meet REST API v2 (``meet.v2.discovery.json``). Members are
 ``str`` subclasses whose value is the API's enum name, so ``AccessType.TRUSTED == "TRUSTED"`` and a
 member can be used anywhere a plain string is accepted. The API's ``*_UNSPECIFIED`` values are
 deliberately absent: the API never returns them, and as an input they would mean "leave the
-server's value" — which is what leaving the field out already means.
+server's value" — which is what leaving the field out already means. The one exception is
+``MemberRole.ROLE_UNSPECIFIED``: for a member it is a real state (a member without a role, who
+joins without knocking), and the API returns it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ __all__ = [
     "DefaultJoinAsViewerType",
     "DeletionPolicy",
     "EntryPointAccess",
+    "MemberRole",
     "Moderation",
     "RestrictionType",
 ]
@@ -96,3 +99,13 @@ class DeletionPolicy(_StrEnum):
     """End any active conference; leave the configuration as it is."""
     ABANDON = "ABANDON"
     """Forget the space without any API call."""
+
+
+class MemberRole(_StrEnum):
+    """The role of a space member (``Member.role``)."""
+
+    COHOST = "COHOST"
+    """Co-host: joins without knocking and has the host controls (``SpaceMember``'s default)."""
+    ROLE_UNSPECIFIED = "ROLE_UNSPECIFIED"
+    """No role: joins without knocking; contributor or viewer is decided by the meeting's
+    settings when they join."""

@@ -1,8 +1,8 @@
-"""The dynamic provider behind :class:`pulumi_meet.Space`.
+"""The dynamic providers behind :class:`pulumi_meet.Space` and :class:`pulumi_meet.SpaceMember`.
 
-NEVER rename or move :class:`SpaceProvider`: every resource's state holds it pickled *by
-reference* to ``pulumi_meet._provider.SpaceProvider``. The instance carries plain data only (the
-:class:`~pulumi_meet._settings.Settings` built in :meth:`SpaceProvider.configure`), never
+NEVER rename or move :class:`SpaceProvider` or :class:`MemberProvider`: every resource's state
+holds its provider pickled *by reference* to ``pulumi_meet._provider.<ClassName>``. An instance
+carries plain data only (the :class:`~pulumi_meet._settings.Settings` built in ``configure``), never
 credentials, clients or sessions, and ``__init__`` is not re-run when an old pickle is loaded, so
 every attribute has a class-level default.
 
@@ -12,7 +12,9 @@ mutated after ``configure()``, and the client layer owns the thread-safe shared 
 API calls per operation: check and diff none; create one ``spaces.create`` (adopt: one
 ``spaces.get`` and at most one ``spaces.patch``); update at most one ``spaces.patch``; read one
 ``spaces.get``; delete per ``deletion_policy`` (RESTRICT: endActiveConference + patch,
-END_CONFERENCE: endActiveConference, ABANDON: none).
+END_CONFERENCE: endActiveConference, ABANDON: none). Members: check and diff none; create one
+``members.create`` (plus one members.list only to name the existing member after a 409); update
+at most one ``members.patch``; read one ``members.get``; delete one ``members.delete``.
 """
 
 from __future__ import annotations
@@ -33,10 +35,12 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from pulumi_meet import _member_schema as members
 from pulumi_meet import _schema as schema
 from pulumi_meet._enums import AccessType, DeletionPolicy
 from pulumi_meet._settings import Settings
 from pulumi_meet.exceptions import (
+    AlreadyExists,
     ApiError,
     FailedPrecondition,
     MeetError,
@@ -49,7 +53,7 @@ from pulumi_meet.exceptions import (
 if TYPE_CHECKING:
     from pulumi_meet._client import MeetClient
 
-__all__ = ["SpaceProvider"]
+__all__ = ["MemberProvider", "SpaceProvider"]
 
 _PROVIDER_KEY = "__provider"
 _DEFAULT_POLICY = DeletionPolicy.RESTRICT.value
@@ -106,8 +110,8 @@ def _assemble(live: Mapping[str, Any], inputs: _Inputs, owner: str | None) -> di
     return outputs
 
 
-class SpaceProvider(ResourceProvider):
-    """Creates, adopts, updates, reads and retires Google Meet spaces for :class:`Space`."""
+class _MeetProvider(ResourceProvider):
+    """What every pulumi-meet provider shares: plain settings, clients built on demand."""
 
     serialize_as_secret_always = False
     # Class-level default: old pickles do not re-run __init__, configure() always sets it.
@@ -116,6 +120,16 @@ class SpaceProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         """Read the `meet:` stack config into plain data. No credential is resolved here."""
         self._settings = Settings.from_config(req.config.get)
+
+    def _client(self, acting_as: str | None) -> MeetClient:
+        from pulumi_meet._client import get_client
+
+        settings = getattr(self, "_settings", None) or Settings.from_config(lambda _key: None)
+        return get_client(settings, acting_as)
+
+
+class SpaceProvider(_MeetProvider):
+    """Creates, adopts, updates, reads and retires Google Meet spaces for :class:`Space`."""
 
     # ---------------------------------------------------------------- check / diff (no API call)
 
@@ -208,13 +222,89 @@ class SpaceProvider(ResourceProvider):
                 raise
             raise _unreachable(error, id_, owner, "delete") from error
 
-    # ---------------------------------------------------------------- helpers
 
-    def _client(self, acting_as: str | None) -> MeetClient:
-        from pulumi_meet._client import get_client
+class MemberProvider(_MeetProvider):
+    """Adds, updates, reads and removes the members (co-hosts) of a space for ``SpaceMember``.
 
-        settings = getattr(self, "_settings", None) or Settings.from_config(lambda _key: None)
-        return get_client(settings, acting_as)
+    Every call acts as the space's owner, since only the owner manages members: the explicit
+    ``owner`` input, else the owner recorded when the member was created, else the configured
+    identity (``meet:impersonateUser``, the credentials' user, or ``meet:user`` on an emulator).
+    """
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate every input; unknowns pass. Makes no API call and needs no credentials."""
+        failures = [CheckFailure(v.property, v.reason) for v in members.check_member(news)]
+        inputs = {key: schema.strip_nones(v) for key, v in news.items() if v is not None}
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Another space or another person replaces; a role or owner change updates. No call."""
+        replaces = members.member_replaces(olds, news)
+        changes = (
+            bool(replaces)
+            or bool(members.changed_member_fields(news, olds))
+            or members.owner_changed(olds, news)
+        )
+        return DiffResult(changes=changes, replaces=replaces, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """One ``members.create`` carrying the e-mail and the role."""
+        inputs = members.MemberInputs.from_props(props)
+        client = self._client(inputs.owner)
+        # Resolve the identity before the create: nothing may fail after the member exists.
+        owner = inputs.owner or client.identity
+        body = schema.api_body(inputs.declared, (members.EMAIL, members.ROLE))
+        try:
+            member = client.create_member(inputs.space, body)
+        except AlreadyExists as error:
+            raise _duplicate_member(client, inputs, error) from error
+        except (PermissionDenied, NotFound) as error:
+            if isinstance(error, ServiceDisabled | ScopeInsufficient):
+                raise
+            raise _space_unreachable(error, inputs.space, owner) from error
+        outputs = members.member_outputs(member, inputs.space, owner, inputs.owner)
+        return CreateResult(str(member["name"]), outputs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """One ``members.patch`` with ``updateMask=role`` when the role changed, else no call."""
+        inputs = members.MemberInputs.from_props(news)
+        owner = inputs.owner or members.recorded_owner(olds)
+        changed = members.changed_member_fields(news, olds)
+        if changed:
+            member = self._client(owner).patch_member(
+                id_, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
+            )
+        else:
+            member = {key: olds.get(key) for key in ("name", "email", "role")}
+        space = str(olds.get("space") or members.space_of(id_))
+        return UpdateResult(members.member_outputs(member, space, owner, inputs.owner))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """One ``members.get``; a member removed outside Pulumi (404) leaves the state."""
+        owner = members.recorded_owner(props)
+        client = self._client(owner)
+        try:
+            member = client.get_member(id_)
+        except NotFound:
+            return ReadResult("", {})
+        except PermissionDenied as error:
+            if isinstance(error, ServiceDisabled | ScopeInsufficient):
+                raise
+            raise _unreachable(error, members.space_of(id_), owner, "read members of") from error
+        name, outputs, inputs = members.read_member(member, props, owner or client.identity)
+        return ReadResult(name or id_, outputs, inputs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """One ``members.delete``; a member that is already gone (404) counts as removed."""
+        owner = members.recorded_owner(props)
+        try:
+            self._client(owner).delete_member(id_)
+        except NotFound:
+            return
+        except PermissionDenied as error:
+            if isinstance(error, ServiceDisabled | ScopeInsufficient):
+                raise
+            raise _unreachable(error, members.space_of(id_), owner, "remove members of") from error
 
 
 # -------------------------------------------------------------------- check rules
@@ -383,6 +473,75 @@ def _unreachable(error: ApiError, name: str, owner: str | None, operation: str) 
         message,
         method=error.method,
         resource=name,
+        reason=error.reason,
+        metadata=error.metadata,
+        server_message=error.server_message,
+    )
+
+
+# -------------------------------------------------------------------- members' errors
+
+
+def _duplicate_member(
+    client: MeetClient, inputs: members.MemberInputs, error: AlreadyExists
+) -> AlreadyExists:
+    """The 409 of members.create, re-worded to name the existing member and the ways out.
+
+    The one members.list walk of the provider happens here, on this error path only.
+    """
+    existing = next(
+        (
+            found
+            for found in client.iter_members(inputs.space)
+            if members.same_email(str(found.get("email") or ""), inputs.email)
+        ),
+        None,
+    )
+    if existing is None:  # removed again since the 409: say so rather than guess
+        which = "a member with this e-mail (it was removed again since; run `pulumi up` again)"
+        ref = "spaces/<id>/members/<member>"
+    else:
+        ref = str(existing.get("name"))
+        role = existing.get("role") or "ROLE_UNSPECIFIED"
+        which = f"the member {ref} ({existing.get('email')}, role {role})"
+    message = (
+        f"members.create {inputs.space}: {inputs.space} already has {which}; Meet allows one "
+        f"member per e-mail per space, compared case-insensitively, so {inputs.email} cannot be "
+        "added twice. If another SpaceMember (in this or another stack) declares the same person, "
+        "keep only one of them. If the member was added outside Pulumi, remove it (members.delete "
+        f"of {ref}, as the space's owner) and run `pulumi up` again: it is recreated under "
+        "management with the declared role, and a member holds nothing else. To only read it, "
+        f'use SpaceMember.get("<name>", "{ref}").'
+    )
+    return AlreadyExists(
+        message,
+        method=error.method,
+        resource=inputs.space,
+        reason=error.reason,
+        metadata=error.metadata,
+        server_message=error.server_message,
+    )
+
+
+def _space_unreachable(error: ApiError, space: str, owner: str) -> PermissionDenied:
+    """The 403 of members.create: no such space, or this identity does not own it."""
+    code = space.removeprefix("spaces/")
+    alias = (
+        f" {space} looks like a meeting code: the members methods need the canonical name "
+        f"(`pulumi-meet spaces get {code}` shows it)."
+        if schema.space_name_from_reference(code) is not None
+        else ""
+    )
+    message = (
+        f"{error.method}: cannot add members to {space} as {owner}: the space does not exist or "
+        f"{owner} does not own it, and only the owner manages members (Meet answers both with "
+        "403). Pass the Space resource itself as `space` (its owner is then used), or set "
+        f"`owner` to the user who owns the room.{alias}"
+    )
+    return PermissionDenied(
+        message,
+        method=error.method,
+        resource=space,
         reason=error.reason,
         metadata=error.metadata,
         server_message=error.server_message,

@@ -53,6 +53,7 @@ __all__ = [
     "strip_nones",
     "update_mask",
     "validate_object",
+    "validate_value",
 ]
 
 # The wire form of an unknown value; Check and Diff normally see `pulumi.output.Unknown` instead.
@@ -68,6 +69,9 @@ class Mutability(Enum):
     """Set by the server only; never accepted as an input."""
     IMMUTABLE = "immutable"
     """Set by the user at creation only; a change replaces the resource."""
+    DEFAULTED = "defaulted"
+    """The user may set it; when unset the resource's documented default applies (not the
+    server's value). Updated in place. (``SpaceMember.role``: COHOST.)"""
 
 
 @dataclass(frozen=True)
@@ -323,6 +327,16 @@ def _validate_leaf(spec: Field, value: object, where: str) -> list[Violation]:
         )
         return [Violation(where, f"{_describe(value)} is not one of {', '.join(allowed)}{hint}")]
     return []
+
+
+def validate_value(spec: Field, value: object, where: str | None = None) -> list[Violation]:
+    """Validate one leaf value against ``spec`` (an enum name or a string); unknowns pass.
+
+    ``where`` is the property path named in a violation (default: the field's own path).
+    """
+    if is_unknown(value) or value is None:
+        return []
+    return _validate_leaf(spec, value, where or spec.property_path)
 
 
 def _validate_node(node: _Tree, value: object, where: str) -> list[Violation]:

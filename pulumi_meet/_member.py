@@ -1,0 +1,88 @@
+"""The ``SpaceMember`` resource: a member (by default a co-host) of a Google Meet space."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pulumi
+import pulumi.dynamic
+
+from pulumi_meet._member_schema import MEMBER_OUTPUT_NAMES
+from pulumi_meet._provider import MemberProvider
+from pulumi_meet._space import Space
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from pulumi import Input
+
+    from pulumi_meet._enums import MemberRole
+
+__all__ = ["SpaceMember"]
+
+
+class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
+    """A person with a role in a meeting space: they join without knocking, and a co-host has
+    the host controls.
+
+    The resource ID is the member's name ``spaces/<id>/members/<member>``. A change of ``role``
+    is applied in place; a change of ``space`` or of ``email`` (other than its case) replaces
+    the member.
+    """
+
+    name: pulumi.Output[str]
+    """``spaces/<id>/members/<member>``, equal to the resource ID."""
+    space: pulumi.Output[str]
+    """The space, ``spaces/<id>``."""
+    email: pulumi.Output[str]
+    """The member's e-mail address, as Meet stores it."""
+    role: pulumi.Output[str]
+    """``COHOST`` or ``ROLE_UNSPECIFIED`` (no role)."""
+    owner: pulumi.Output[str]
+    """The identity the provider acts as for this member (the space's owner)."""
+    declared_owner: pulumi.Output[str | None]
+    """The ``owner`` input, echoed (absent when not set explicitly)."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        space: Space | Input[str],
+        email: Input[str],
+        role: Input[MemberRole | str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        owner: Input[str] | None = None,
+    ) -> None:
+        """Declare a member of a space.
+
+        :param resource_name: The Pulumi name of the resource (not visible in Meet).
+        :param space: The :class:`Space` itself, its ``name`` output, or a ``spaces/<id>`` string
+            (not a meeting code: the members methods accept only the canonical name).
+        :param email: The member's e-mail address; its case does not matter.
+        :param role: ``COHOST`` (the default) or ``ROLE_UNSPECIFIED`` (a member without a role,
+            who still joins without knocking). Changed in place.
+        :param owner: The user who owns the space; the provider acts as this user (only the
+            owner manages members). Default: the owner of ``space`` when it is a :class:`Space`,
+            else ``meet:impersonateUser`` or the credentials' user.
+        """
+        if isinstance(space, Space):
+            owner = owner if owner is not None else space.owner
+            space = space.name
+        props: dict[str, Any] = dict.fromkeys(MEMBER_OUTPUT_NAMES)
+        props.update(space=space, email=email, role=role, owner=owner)
+        super().__init__(MemberProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str, id: Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> SpaceMember:
+        """Read an existing member by ``spaces/<id>/members/<member>``, without managing it."""
+        member = SpaceMember.__new__(SpaceMember)
+        pulumi.dynamic.Resource.__init__(
+            member,
+            MemberProvider(),
+            resource_name,
+            dict.fromkeys(MEMBER_OUTPUT_NAMES),
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
+        )
+        return member

@@ -1,0 +1,268 @@
+"""The field table of the SpaceMember resource, and the rules derived from it.
+
+A Meet ``Member`` has three fields (``meet.v2.discovery.json``): ``name`` (output only),
+``email`` (set at creation; a change replaces the member) and ``role`` (updated in place with
+``updateMask=role``). They are declared once in :data:`MEMBER_FIELDS`; the request body, the
+``updateMask`` and the outputs are derived from it with the generic helpers of
+:mod:`pulumi_meet._schema`. The member's space is its parent (``spaces/<id>``), not a field.
+
+Everything here is plain data in and out: no API call, no Pulumi import. The provider class
+that uses it is :class:`pulumi_meet._provider.MemberProvider`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pulumi_meet import _schema as schema
+from pulumi_meet._enums import MemberRole
+from pulumi_meet._schema import Field, Mutability, Violation
+
+__all__ = [
+    "DEFAULT_ROLE",
+    "EMAIL",
+    "MEMBER_FIELDS",
+    "MEMBER_INPUT_NAMES",
+    "MEMBER_OUTPUT_NAMES",
+    "ROLE",
+    "MemberInputs",
+    "changed_member_fields",
+    "check_member",
+    "email_violation",
+    "member_outputs",
+    "member_replaces",
+    "owner_changed",
+    "read_member",
+    "recorded_owner",
+    "same_email",
+    "space_of",
+]
+
+EMAIL: Final = Field(("email",), ("email",), Mutability.IMMUTABLE)
+ROLE: Final = Field(("role",), ("role",), Mutability.DEFAULTED, MemberRole)
+MEMBER_FIELDS: Final[tuple[Field, ...]] = (
+    Field(("name",), ("name",), Mutability.OUTPUT_ONLY),
+    EMAIL,
+    ROLE,
+)
+"""Every field of a Meet ``Member``, in the API's order."""
+
+DEFAULT_ROLE: Final = MemberRole.COHOST.value
+"""The role of a member whose ``role`` is not set: co-hosts are what the resource is for."""
+
+MEMBER_INPUT_NAMES: Final[tuple[str, ...]] = ("space", "email", "role", "owner")
+MEMBER_OUTPUT_NAMES: Final[tuple[str, ...]] = (
+    "name",
+    "space",
+    "email",
+    "role",
+    "owner",
+    "declared_owner",
+)
+"""``name``/``email``/``role`` from the API; ``space`` (the parent) and ``owner`` (the identity
+the calls act as) recorded; ``declared_owner`` echoes the ``owner`` input, because the engine
+passes the old OUTPUTS, not the old inputs, to diff, update, read and delete."""
+
+_PROVIDER_KEY: Final = "__provider"
+_SPACE_NAME: Final = re.compile(r"spaces/[A-Za-z0-9_-]{1,128}")
+_EMAIL_LOCAL: Final = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+")
+_DOMAIN_LABEL: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
+
+
+# -------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class MemberInputs:
+    """The checked inputs of a SpaceMember, normalised (the default role filled in)."""
+
+    space: str
+    email: str
+    role: str
+    owner: str | None
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> MemberInputs:
+        role = props.get("role")
+        owner = props.get("owner")
+        return cls(
+            space=str(props.get("space") or ""),
+            email=str(props.get("email") or ""),
+            role=str(role) if role else DEFAULT_ROLE,
+            owner=str(owner) if owner else None,
+        )
+
+    @property
+    def declared(self) -> dict[str, Any]:
+        """The inputs in the shape of the field table's paths."""
+        return {"email": self.email, "role": self.role}
+
+
+def same_email(left: str, right: str) -> bool:
+    """Whether two addresses name the same person (Meet compares them case-insensitively)."""
+    return left.strip().lower() == right.strip().lower()
+
+
+def recorded_owner(outputs: Mapping[str, Any]) -> str | None:
+    """Who the calls on an existing member act as: the owner recorded at create or update."""
+    owner = outputs.get("owner") or outputs.get("declared_owner")
+    return str(owner) if owner else None
+
+
+def space_of(member_name: str) -> str:
+    """The parent ``spaces/<id>`` of ``spaces/<id>/members/<member>``."""
+    return member_name.split("/members/", 1)[0]
+
+
+# -------------------------------------------------------------------- check
+
+
+def email_violation(name: str, value: object) -> list[Violation]:
+    """A violation unless ``value`` is a plausible e-mail address (``local@domain.tld``).
+
+    Deliberately permissive (RFC 5322's dot-atom, no quoted local parts): the point is to catch
+    typos such as a missing ``@``, spaces or a bare name before any call; Google has the last word.
+    """
+    if value is None or schema.is_unknown(value):
+        return []
+    reason = f"{value!r} is not an e-mail address (e.g. bob@example.com)"
+    if not isinstance(value, str) or len(value) > 254 or value.count("@") != 1:
+        return [Violation(name, reason)]
+    local, domain = value.split("@")
+    labels = domain.split(".")
+    if (
+        not _EMAIL_LOCAL.fullmatch(local)
+        or local.startswith(".")
+        or local.endswith(".")
+        or ".." in local
+        or len(labels) < 2
+        or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels)
+    ):
+        return [Violation(name, reason)]
+    return []
+
+
+def _space_violation(value: object) -> list[Violation]:
+    if schema.is_unknown(value):
+        return []
+    if value is None or value == "":
+        return [Violation("space", "required: the space's name (spaces/<id>)")]
+    if isinstance(value, str) and _SPACE_NAME.fullmatch(value):
+        return []
+    hint = ""
+    if isinstance(value, str) and schema.space_name_from_reference(value):
+        hint = (
+            "; the members methods accept only the canonical name, not a meeting code or URL: "
+            "pass the Space resource (or its `name` output), or find the name with "
+            f"`pulumi-meet spaces get {value}`"
+        )
+    return [Violation("space", f"{value!r} is not a space name (spaces/<id>){hint}")]
+
+
+def check_member(news: Mapping[str, Any]) -> list[Violation]:
+    """Validate every input of a SpaceMember; unknowns pass. No API call."""
+    violations: list[Violation] = []
+    allowed = ", ".join(MEMBER_INPUT_NAMES)
+    for key in news:
+        if key not in MEMBER_INPUT_NAMES and key != _PROVIDER_KEY:
+            violations.append(Violation(key, f"unknown property {key!r}; allowed: {allowed}"))
+    violations += _space_violation(news.get("space"))
+    email = news.get("email")
+    if email is None or email == "":
+        violations.append(Violation("email", "required: the member's e-mail address"))
+    else:
+        violations += email_violation("email", email)
+    violations += schema.validate_value(ROLE, news.get("role"))
+    violations += email_violation("owner", news.get("owner"))
+    return violations
+
+
+# -------------------------------------------------------------------- diff
+
+
+def member_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+    """The inputs whose change replaces the member: another space, or another person.
+
+    An e-mail that differs only in case names the same person, so it is no change.
+    """
+    replaces = []
+    new_space = news.get("space")
+    if schema.is_unknown(new_space) or new_space != olds.get("space"):
+        replaces.append("space")
+    new_email = news.get("email")
+    old_email = olds.get("email")
+    if (
+        schema.is_unknown(new_email)
+        or not isinstance(new_email, str)
+        or not isinstance(old_email, str)
+        or not same_email(new_email, old_email)
+    ):
+        replaces.append("email")
+    return replaces
+
+
+def changed_member_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[Field]:
+    """The fields updated in place whose wanted value differs from the old outputs (``role``)."""
+    role = news.get("role")
+    wanted = {"role": DEFAULT_ROLE if role is None else role}
+    return schema.changed_fields(wanted, olds, (ROLE,))
+
+
+def owner_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether an explicit ``owner`` names someone other than the recorded owner.
+
+    Not a replacement: the member is the same; only the identity the calls act as changes.
+    """
+    new = news.get("owner")
+    if new is None:
+        return False
+    if schema.is_unknown(new) or not isinstance(new, str):
+        return True
+    recorded = recorded_owner(olds)
+    return recorded is None or not same_email(new, recorded)
+
+
+# -------------------------------------------------------------------- outputs and read
+
+
+def member_outputs(
+    member: Mapping[str, Any], space: str, owner: str | None, declared_owner: str | None
+) -> dict[str, Any]:
+    """Outputs of a member from the API's JSON: plain strings only.
+
+    The API leaves a default enum out of its JSON, so a member without ``role`` has the role
+    ``ROLE_UNSPECIFIED``.
+    """
+    live = schema.outputs_from_api(member, MEMBER_FIELDS)
+    return {
+        "name": live.get("name"),
+        "space": space,
+        "email": live.get("email"),
+        "role": live.get("role") or MemberRole.ROLE_UNSPECIFIED.value,
+        "owner": owner,
+        "declared_owner": declared_owner,
+    }
+
+
+def read_member(
+    member: Mapping[str, Any], props: Mapping[str, Any], owner: str | None
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(ID, outputs, inputs) after a members.get: the live ``role`` becomes the input, so a role
+    changed outside Pulumi shows in the next preview and the next ``up`` reverts it."""
+    name = str(member.get("name") or "")
+    declared_owner = props.get("declared_owner")
+    outputs = member_outputs(member, space_of(name), owner, declared_owner)
+    old_email = props.get("email")
+    live_email = str(outputs["email"] or "")
+    # Keep the case the program declared: a case-only difference is the same person.
+    email = old_email if isinstance(old_email, str) and same_email(old_email, live_email) else None
+    inputs = {
+        "space": outputs["space"],
+        "email": email or live_email,
+        "role": outputs["role"],
+        "owner": declared_owner,
+    }
+    return name, outputs, {k: v for k, v in inputs.items() if v is not None}
