@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ CLI_RETRY_SECONDS = 30.0
 """Default retry budget of one command: a person is waiting (the provider's default is 120 s)."""
 
 _MEET_HOST = "meet.google.com/"
+_CODE_SHAPE = re.compile(r"[a-z]+-[a-z]+-[a-z]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,11 @@ def space_argument(text: str) -> SpaceArgument:
     name = space_name_from_reference(reference) if reference else None
     if name is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a space; use {ACCEPTED_FORMS}")
-    return SpaceArgument(text=text, name=name, is_alias=not reference.startswith("spaces/"))
+    # `spaces/abc-mnop-xyz` is the alias form typed by hand: resolve it like a bare code (a get
+    # first costs one read, and for a real id that happens to look like a code it is harmless).
+    looks_like_code = _CODE_SHAPE.fullmatch(name.removeprefix("spaces/")) is not None
+    is_alias = not reference.startswith("spaces/") or looks_like_code
+    return SpaceArgument(text=text, name=name, is_alias=is_alias)
 
 
 def email_argument(text: str) -> str:

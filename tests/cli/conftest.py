@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,9 +65,14 @@ def cli_env(emulator: Emulator) -> dict[str, str]:
 
 @pytest.fixture
 def cli(cli_env: dict[str, str]) -> Callable[..., Result]:
-    """Run ``python -m pulumi_meet *args`` (``env=`` overrides variables, None removes one)."""
+    """Run ``python -m pulumi_meet *args``.
 
-    def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    ``env=`` overrides variables (None removes one); ``cwd=`` is the working directory.
+    """
+
+    def run(
+        *args: str, env: dict[str, str | None] | None = None, cwd: Path | None = None
+    ) -> Result:
         environment = dict(cli_env)
         for key, value in (env or {}).items():
             if value is None:
@@ -76,6 +82,7 @@ def cli(cli_env: dict[str, str]) -> Callable[..., Result]:
         completed = subprocess.run(
             [sys.executable, "-m", "pulumi_meet", *args],
             env=environment,
+            cwd=cwd,
             capture_output=True,
             text=True,
             timeout=_SUBPROCESS_TIMEOUT,

@@ -183,6 +183,19 @@ def test_a_value_this_version_does_not_know_is_left_out_with_a_note() -> None:
     assert resource.inputs["config"] == {"moderation": "ON"}
 
 
+def test_long_notes_are_wrapped_under_100_characters() -> None:
+    recording = {"recordingConfig": {"autoRecordingGeneration": "ON_FOR_EVERYONE_ALWAYS"}}
+    config, notes = adopted_config(_space({"moderation": "ON", "artifactConfig": recording}))
+    assert config == {"moderation": "ON"}
+    room = AdoptedRoom("spaces/jQCFfuBOdN5z", "abc-mnop-xyz", config, notes)
+    source = adoption_program([room], OWNER)
+    assert len(notes[0]) > 100
+    assert max(len(line) for line in source.splitlines()) <= 100
+    comment = " ".join(line.strip()[2:] for line in source.splitlines() if "    # " in line)
+    assert comment == notes[0]
+    assert len(capture_program(_program(source))) == 1
+
+
 def test_restrictions_are_left_out_unless_moderation_is_on() -> None:
     restrictions = {"chatRestriction": "HOSTS_ONLY"}
     off, _ = adopted_config(_space({"moderation": "OFF", "moderationRestrictions": restrictions}))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
+from pulumi_meet.emulator import Emulator
 from tests.cli.conftest import OWNER, Result, Rooms
-from tests.emulator.conftest import Control
+from tests.emulator.conftest import Control, MeetHttp, mint_token
 
 
 def _moderated() -> dict[str, object]:
@@ -146,3 +148,17 @@ def test_members_list_shows_roles_and_empty_spaces(
     assert response.status_code == 200
     rows = [line.split() for line in run_main("members", "list", space["name"]).out.splitlines()]
     assert rows[1] == ["a@example.com", "-", response.json()["name"]]
+
+
+def test_embedded_reads_the_project_directorys_rooms(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    """`--emulator-host embedded` sees the rooms of `meet:emulatorHost: embedded` (same file)."""
+    state = tmp_path / ".pulumi-meet" / "emulator.db"
+    state.parent.mkdir()
+    with Emulator(db=state) as project_emulator:
+        token = mint_token(project_emulator.base_url, OWNER)
+        space = MeetHttp(project_emulator.base_url, token).post("spaces", json={}).json()
+    result = cli("spaces", "get", space["meetingCode"], "--emulator-host", "embedded", cwd=tmp_path)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines()[0].split() == ["name", space["name"]]

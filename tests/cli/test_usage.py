@@ -147,6 +147,9 @@ def test_one_bad_room_among_many_is_a_usage_error_before_any_call(
         ("https://meet.google.com/abc-mnop-xyz?authuser=1&hs=122", "spaces/abc-mnop-xyz", True),
         ("http://meet.google.com/abc-mnop-xyz/?pli=1", "spaces/abc-mnop-xyz", True),
         ("meet.google.com/abc-mnop-xyz", "spaces/abc-mnop-xyz", True),
+        ("spaces/abc-mnop-xyz", "spaces/abc-mnop-xyz", True),
+        ("spaces/ABC-mnop-xyz", "spaces/ABC-mnop-xyz", True),
+        ("spaces/-hoIZfHYRWIN", "spaces/-hoIZfHYRWIN", False),
     ],
 )
 def test_space_forms(text: str, name: str, is_alias: bool) -> None:
