@@ -1,0 +1,247 @@
+"""The argument parser of ``pulumi-meet``: commands, their options, and the handler of each.
+
+Parsing errors raise :class:`UsageError` (one line, no usage dump) instead of exiting. The
+connection flags are accepted before or after the command; they default to "not given" so the
+environment applies, as it does for the provider.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NoReturn, TextIO
+
+from pulumi_meet import __version__
+from pulumi_meet._cli_config import (
+    ACCEPTED_FORMS,
+    CLI_RETRY_SECONDS,
+    ClientOptions,
+    email_argument,
+    space_argument,
+)
+
+__all__ = ["PROG", "Handler", "UsageError", "build_parser"]
+
+PROG = "pulumi-meet"
+Handler = Callable[[argparse.Namespace, ClientOptions, TextIO, TextIO], int]
+"""A command: (arguments, connection options, stdout, stderr) → exit status."""
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, raised instead of printed with the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
+
+
+_CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (
+        ("--emulator-host",),
+        {
+            "metavar": "HOST:PORT",
+            "help": "talk to an emulator: host:port, an http:// URL or 'embedded' "
+            "(default: $MEET_EMULATOR_HOST, else Google)",
+        },
+    ),
+    (
+        ("--as", "--impersonate-user"),
+        {
+            "dest": "acting_as",
+            "metavar": "EMAIL",
+            "type": email_argument,
+            "help": "act as this user: the delegated user of a service account, or the "
+            "emulator's user (default: $MEET_IMPERSONATE_USER for a service account; the "
+            "login's user)",
+        },
+    ),
+    (
+        ("--credentials",),
+        {
+            "metavar": "FILE",
+            "help": "a service-account key or authorized_user JSON file (default: "
+            "$GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials)",
+        },
+    ),
+    (
+        ("--scopes",),
+        {
+            "help": "OAuth scopes to request, comma-separated, short names allowed (default: "
+            "meetings.space.created; a user login has the scopes granted at login)",
+        },
+    ),
+    (
+        ("--max-retry-seconds",),
+        {
+            "metavar": "SECONDS",
+            "type": _positive_seconds,
+            "help": "give up retrying transient failures after this long "
+            f"(default: {CLI_RETRY_SECONDS:g})",
+        },
+    ),
+    (
+        ("--debug",),
+        {"action": "store_true", "help": "log every request to stderr and show tracebacks"},
+    ),
+)
+
+
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "connection", "Defaults come from the environment, as for the provider."
+    )
+    for flags, options in _CONNECTION_OPTIONS:
+        # SUPPRESS: an option not given leaves no attribute, so a value given before the
+        # command is not overwritten by the sub-command's default.
+        group.add_argument(*flags, default=argparse.SUPPRESS, **options)
+
+
+# ---------------------------------------------------------------------------------- handlers
+
+
+def _spaces_get(args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO) -> int:
+    from pulumi_meet._cli_spaces import get_space
+
+    return get_space(options.client(), args.space, args.json, out)
+
+
+def _spaces_end_conference(
+    args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO
+) -> int:
+    from pulumi_meet._cli_spaces import end_conference
+
+    return end_conference(options.client(), args.space, out)
+
+
+def _members_list(args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO) -> int:
+    from pulumi_meet._cli_spaces import list_members
+
+    return list_members(options.client(), args.space, args.json, out)
+
+
+def _adopt(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: TextIO) -> int:
+    from pulumi_meet._cli_adopt import adopt
+
+    return adopt(options.client(), args.spaces, out, err)
+
+
+# ---------------------------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True)
+class _Command:
+    """One runnable command: where it sits, what it says in --help, what runs it."""
+
+    path: tuple[str, ...]
+    summary: str
+    handler: Handler
+    example: str
+    many_spaces: bool = False
+    json_flag: bool = False
+    note: str = ""
+
+
+_GROUPS = {
+    "spaces": "read a meeting space or end its conference",
+    "members": "list the members (co-hosts) of a space",
+}
+_COMMANDS = (
+    _Command(
+        ("spaces", "get"),
+        "show a meeting space",
+        _spaces_get,
+        "pulumi-meet spaces get https://meet.google.com/abc-mnop-xyz",
+        json_flag=True,
+    ),
+    _Command(
+        ("spaces", "end-conference"),
+        "end the space's active conference (everyone leaves the call)",
+        _spaces_end_conference,
+        "pulumi-meet spaces end-conference abc-mnop-xyz",
+        note="Without an active conference this says so and exits 0.",
+    ),
+    _Command(
+        ("members", "list"),
+        "list every member of a space (all pages)",
+        _members_list,
+        "pulumi-meet members list spaces/jQCFfuBOdN5z --json",
+        json_flag=True,
+    ),
+    _Command(
+        ("adopt",),
+        "print a Pulumi program that adopts existing rooms with their current settings",
+        _adopt,
+        "pulumi-meet adopt abc-mnop-xyz https://meet.google.com/def-ghij-klm > rooms.py",
+        many_spaces=True,
+        note="Paste the output into your program's __main__.py, then `pulumi up`: every room\n"
+        "is adopted without a change.",
+    ),
+)
+
+
+def _sentence(summary: str) -> str:
+    return summary[0].upper() + summary[1:] + "."
+
+
+def _add_command(parent: argparse._SubParsersAction[_Parser], command: _Command) -> None:
+    epilog = (command.note + "\n\n" if command.note else "") + f"example:\n  {command.example}"
+    parser = parent.add_parser(
+        command.path[-1],
+        help=command.summary,
+        description=_sentence(command.summary),
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=command.handler)
+    parser.add_argument(
+        "spaces" if command.many_spaces else "space",
+        metavar="SPACE",
+        nargs="+" if command.many_spaces else None,
+        type=space_argument,
+        help=ACCEPTED_FORMS,
+    )
+    if command.json_flag:
+        parser.add_argument("--json", action="store_true", help="print the API's JSON")
+    _add_connection_options(parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree (``emulator`` is listed; `main` hands it its own arguments)."""
+    parser = _Parser(
+        prog=PROG,
+        description="Operate Google Meet meeting spaces managed with pulumi-meet.",
+        epilog="Run 'pulumi-meet COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_connection_options(parser)
+    top = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    top.add_parser("emulator", help="run the local emulator of the Google Meet REST API")
+    groups: dict[str, argparse._SubParsersAction[_Parser]] = {}
+    for command in _COMMANDS:
+        parent = top
+        if len(command.path) > 1:
+            group = command.path[0]
+            if group not in groups:
+                group_parser = top.add_parser(
+                    group, help=_GROUPS[group], description=_sentence(_GROUPS[group])
+                )
+                groups[group] = group_parser.add_subparsers(
+                    dest=f"{group}_command", metavar="COMMAND", required=True
+                )
+            parent = groups[group]
+        _add_command(parent, command)
+    return parser
