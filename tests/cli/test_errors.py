@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +17,7 @@ from pytest_mock import MockerFixture
 from pulumi_meet import _cli_spaces
 from pulumi_meet._cli import main
 from tests.cli.conftest import Result, Rooms
+from tests.emulator.conftest import Control
 
 
 def _closed_port() -> int:
@@ -154,3 +159,28 @@ def test_a_closed_pipe_is_quiet(
     mocker.patch("sys.stdout", _ClosedPipe())
     result = run_main("spaces", "get", space["name"])
     assert (result.code, result.err) == (141, "")
+
+
+def test_ctrl_c_during_a_call_exits_130_quietly(
+    cli_env: dict[str, str], rooms: Rooms, control: Control
+) -> None:
+    space = rooms.create()
+    control.put("faults", {"rules": [{"method": "spaces.get", "delaySeconds": 30}]})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pulumi_meet", "spaces", "get", space["name"]],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while control.get("faults")["rules"]:  # the rule is used up when the get arrives
+            assert time.monotonic() < deadline, "the CLI never called spaces.get"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    assert (process.returncode, out, err) == (130, "", "pulumi-meet: interrupted\n")
