@@ -20,6 +20,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType, TracebackType
+from typing import NoReturn
 
 from pulumi_meet.emulator.app import Application
 from pulumi_meet.emulator.server import MeetHTTPServer
@@ -132,8 +133,15 @@ def start_emulator(
     return Emulator(db=db, host=host, port=port).start()
 
 
+class _OneLineErrorParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr and exit 2, like the rest of ``pulumi-meet``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineErrorParser(
         prog="pulumi-meet emulator",
         description="Run a local emulator of the Google Meet REST API v2.",
     )

@@ -170,3 +170,19 @@ def test_command_line_reports_a_busy_port(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert "cannot serve" in result.stderr
+
+
+def test_cli_usage_error_is_one_line_and_exit_2() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_meet", "emulator", "--bogus"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("pulumi-meet emulator: error: unrecognized arguments: --bogus")
