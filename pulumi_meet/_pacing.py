@@ -48,6 +48,15 @@ class Admission:
         """Stamp the entry with the current time (idempotent)."""
         self._limiter._finish(self._entry)
 
+    def refused(self) -> None:
+        """The server refused the request (429): it consumed no quota, so it leaves the window.
+
+        Kept in the window, a burst of 429s would count against the already halved capacity
+        and stall the bucket for a whole window (a minute for creates) on requests that never
+        counted on the server.
+        """
+        self._limiter._forget(self._entry)
+
 
 class SlidingWindowLimiter:
     """Admits at most `capacity` requests per sliding `window_seconds`; thread-safe."""
@@ -106,6 +115,10 @@ class SlidingWindowLimiter:
         with self._lock:
             if entry.finished_at is None:
                 entry.finished_at = self._clock()
+
+    def _forget(self, entry: _Entry) -> None:
+        with self._lock:
+            self._entries = [e for e in self._entries if e is not entry]
 
     def _recover(self, now: float) -> None:
         if self._factor < 1.0 and now - self._last_adjusted >= self.window_seconds:

@@ -333,7 +333,14 @@ class Transport:
         budget = RetryBudget(self._policy, clock=self._clock, rng=self._rng)
         while True:
             context = CallContext(method, resource, identity, budget.attempts)
-            outcome = self._attempt(request, limiter, context, budget)
+            try:
+                outcome = self._attempt(request, limiter, context, budget)
+            except NotFound:
+                if method.verb != "DELETE" or budget.attempts == 1:
+                    raise
+                # An earlier attempt may have deleted it and lost the answer: the goal holds.
+                _LOGGER.info("%s %s: gone on a retry; deleted", method.id, resource)
+                return {}
             if isinstance(outcome, dict):
                 return outcome
             self._sleep(outcome)
@@ -369,6 +376,7 @@ class Transport:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         status = response.status_code
         if status == 429:
+            admission.refused()
             limiter.report_throttled(retry_after)
         if status not in RETRYABLE_STATUSES:
             raise parse_api_error(status, response.content, context)

@@ -1,0 +1,45 @@
+"""Fixtures for the reliability tests: a fresh emulator, its control API, fast retries."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pulumi_meet._client import reset_clients
+from pulumi_meet.emulator import Emulator
+from tests.client.conftest import Control
+
+__all__ = ["Control"]
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    reset_clients()
+    with Emulator(db=":memory:") as running:
+        yield running
+    reset_clients()
+
+
+@pytest.fixture
+def control(emulator: Emulator) -> Iterator[Control]:
+    api = Control(emulator.base_url)
+    yield api
+    api.close()
+
+
+@pytest.fixture
+def fast_retries(mocker: Any) -> None:
+    """Zero backoff waits: ours (full jitter's lower bound) and google-auth's token retries.
+
+    Only the waits are removed; every attempt still crosses the wire, so the attempt counts and
+    outcomes are those of a real run.
+    """
+    import google.auth._exponential_backoff as auth_backoff
+
+    from pulumi_meet import _transport
+
+    mocker.patch.object(_transport.JITTER, "uniform", return_value=0.0)
+    mocker.patch.object(auth_backoff, "time", types.SimpleNamespace(sleep=lambda _s: None))
