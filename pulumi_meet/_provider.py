@@ -37,6 +37,7 @@ from pulumi.dynamic import (
 
 from pulumi_meet import _member_schema as members
 from pulumi_meet import _schema as schema
+from pulumi_meet import _space_rules as rules
 from pulumi_meet._enums import AccessType, DeletionPolicy
 from pulumi_meet._settings import Settings
 from pulumi_meet.exceptions import (
@@ -55,9 +56,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MemberProvider", "SpaceProvider"]
 
-_PROVIDER_KEY = "__provider"
-_DEFAULT_POLICY = DeletionPolicy.RESTRICT.value
-
 
 @dataclass(frozen=True)
 class _Inputs:
@@ -71,7 +69,7 @@ class _Inputs:
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> _Inputs:
         config = schema.strip_nones(props.get("config") or {})
-        policy = schema.strip_nones(props.get("deletion_policy")) or _DEFAULT_POLICY
+        policy = schema.strip_nones(props.get("deletion_policy")) or rules.DEFAULT_POLICY
         adopt = props.get("adopt")
         owner = props.get("owner")
         return cls(
@@ -85,16 +83,6 @@ class _Inputs:
     def declared(self) -> dict[str, Any]:
         """The inputs in the shape of the field table's paths (``{"config": {...}}``)."""
         return {"config": self.config}
-
-
-def _recorded_owner(outputs: Mapping[str, Any]) -> str | None:
-    """Who the calls on an existing space act as: the owner recorded at create or adopt."""
-    owner = outputs.get("owner") or outputs.get("declared_owner")
-    return str(owner) if owner else None
-
-
-def _same_email(left: str, right: str) -> bool:
-    return left.strip().lower() == right.strip().lower()
 
 
 def _assemble(live: Mapping[str, Any], inputs: _Inputs, owner: str | None) -> dict[str, Any]:
@@ -135,7 +123,7 @@ class SpaceProvider(_MeetProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input; unknowns pass. Makes no API call and needs no credentials."""
-        violations = _check_inputs(news)
+        violations = rules.check_space_inputs(news)
         inputs = {
             key: schema.strip_nones(value) for key, value in news.items() if value is not None
         }
@@ -147,13 +135,15 @@ class SpaceProvider(_MeetProvider):
         replaces = [
             name
             for name, changed in (
-                ("adopt", _adopt_changed(olds, news)),
-                ("owner", _owner_changed(olds, news)),
+                ("adopt", rules.adopt_changed(olds, news)),
+                ("owner", rules.owner_changed(olds, news)),
             )
             if changed
         ]
         changes = (
-            bool(replaces) or bool(schema.changed_fields(news, olds)) or _policy_changed(olds, news)
+            bool(replaces)
+            or bool(schema.changed_fields(news, olds))
+            or rules.policy_changed(olds, news)
         )
         return DiffResult(changes=changes, replaces=replaces, delete_before_replace=False)
 
@@ -176,7 +166,7 @@ class SpaceProvider(_MeetProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Exactly one ``spaces.patch`` naming the changed fields, or no call at all."""
         inputs = _Inputs.from_props(news)
-        owner = _recorded_owner(olds) or inputs.owner
+        owner = rules.recorded_owner(olds) or inputs.owner
         changed = schema.changed_fields(inputs.declared, olds)
         if changed:
             space = self._client(owner).patch_space(
@@ -189,7 +179,7 @@ class SpaceProvider(_MeetProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """One ``spaces.get``: live outputs, and inputs whose managed fields hold live values."""
-        owner = _recorded_owner(props)
+        owner = rules.recorded_owner(props)
         client = self._client(owner)
         name = schema.space_name_from_reference(id_) or id_
         try:
@@ -205,10 +195,10 @@ class SpaceProvider(_MeetProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Apply the deletion policy; the Meet API cannot delete a space."""
-        policy = str(props.get("deletion_policy") or _DEFAULT_POLICY)
+        policy = str(props.get("deletion_policy") or rules.DEFAULT_POLICY)
         if policy == DeletionPolicy.ABANDON.value:
             return
-        owner = _recorded_owner(props)
+        owner = rules.recorded_owner(props)
         client = self._client(owner)
         try:
             # FAILED_PRECONDITION: there is no active conference, so there is nothing to end.
@@ -305,97 +295,6 @@ class MemberProvider(_MeetProvider):
             if isinstance(error, ServiceDisabled | ScopeInsufficient):
                 raise
             raise _unreachable(error, members.space_of(id_), owner, "remove members of") from error
-
-
-# -------------------------------------------------------------------- check rules
-
-
-def _check_inputs(news: Mapping[str, Any]) -> list[schema.Violation]:
-    violations: list[schema.Violation] = []
-    allowed = ", ".join(schema.INPUT_NAMES)
-    for key in news:
-        if key not in schema.INPUT_NAMES and key != _PROVIDER_KEY:
-            violations.append(
-                schema.Violation(key, f"unknown property {key!r}; allowed: {allowed}")
-            )
-    config = news.get("config")
-    violations += schema.validate_object("config", config)
-    violations += schema.config_conflicts(config)
-    violations += _check_enum("deletion_policy", news.get("deletion_policy"), DeletionPolicy)
-    violations += _check_adopt(news.get("adopt"))
-    violations += _check_owner(news.get("owner"))
-    return violations
-
-
-def _check_enum(name: str, value: object, enum: type[DeletionPolicy]) -> list[schema.Violation]:
-    allowed = [member.value for member in enum]
-    if value is None or schema.is_unknown(value) or value in allowed:
-        return []
-    return [schema.Violation(name, f"{value!r} is not one of {', '.join(allowed)}")]
-
-
-def _check_adopt(value: object) -> list[schema.Violation]:
-    if value is None or schema.is_unknown(value):
-        return []
-    if isinstance(value, str) and schema.space_name_from_reference(value):
-        return []
-    return [
-        schema.Violation(
-            "adopt",
-            f"{value!r} is not a space reference; use spaces/<id>, a meeting code such as "
-            "abc-mnop-xyz, or a meeting URL such as https://meet.google.com/abc-mnop-xyz",
-        )
-    ]
-
-
-def _check_owner(value: object) -> list[schema.Violation]:
-    if value is None or schema.is_unknown(value):
-        return []
-    if isinstance(value, str) and value.count("@") == 1 and not any(c.isspace() for c in value):
-        local, domain = value.split("@")
-        if local and "." in domain:
-            return []
-    return [
-        schema.Violation("owner", f"{value!r} is not an e-mail address (e.g. lead@example.com)")
-    ]
-
-
-# -------------------------------------------------------------------- diff rules
-
-
-def _adopt_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """Whether ``adopt`` now names another space. Removing it keeps the adopted space managed."""
-    new = news.get("adopt")
-    if new is None:
-        return False
-    if schema.is_unknown(new) or not isinstance(new, str):
-        return True
-    target = schema.space_name_from_reference(new)
-    code = olds.get("meeting_code")
-    same_space = {
-        olds.get("name"),
-        f"spaces/{str(code).lower()}" if code else None,
-        schema.space_name_from_reference(str(olds.get("adopt") or "")),
-    }
-    return target is None or target not in same_space
-
-
-def _owner_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    """Whether an explicit ``owner`` names someone other than the recorded owner."""
-    new = news.get("owner")
-    if new is None:
-        return False
-    if schema.is_unknown(new) or not isinstance(new, str):
-        return True
-    recorded = _recorded_owner(olds)
-    return recorded is not None and not _same_email(new, recorded)
-
-
-def _policy_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    new = news.get("deletion_policy")
-    if schema.is_unknown(new):
-        return True
-    return (new or _DEFAULT_POLICY) != (olds.get("deletion_policy") or _DEFAULT_POLICY)
 
 
 # -------------------------------------------------------------------- operations' helpers

@@ -1,0 +1,130 @@
+"""The rules of the Space resource's check and diff: pure functions of the inputs and outputs.
+
+No API call and no credentials here; :class:`pulumi_meet._provider.SpaceProvider` applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from pulumi_meet import _schema as schema
+from pulumi_meet._enums import DeletionPolicy
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "adopt_changed",
+    "check_space_inputs",
+    "owner_changed",
+    "policy_changed",
+    "recorded_owner",
+    "same_email",
+]
+
+_PROVIDER_KEY: Final = "__provider"
+DEFAULT_POLICY: Final = DeletionPolicy.RESTRICT.value
+"""The deletion policy of a Space that sets none."""
+
+
+def recorded_owner(outputs: Mapping[str, Any]) -> str | None:
+    """Who the calls on an existing space act as: the owner recorded at create or adopt."""
+    owner = outputs.get("owner") or outputs.get("declared_owner")
+    return str(owner) if owner else None
+
+
+def same_email(left: str, right: str) -> bool:
+    """Whether two addresses name the same user (case-insensitively)."""
+    return left.strip().lower() == right.strip().lower()
+
+
+# -------------------------------------------------------------------- check rules
+
+
+def check_space_inputs(news: Mapping[str, Any]) -> list[schema.Violation]:
+    """Every invalid input of a Space, each naming its property path; unknowns pass."""
+    violations: list[schema.Violation] = []
+    allowed = ", ".join(schema.INPUT_NAMES)
+    for key in news:
+        if key not in schema.INPUT_NAMES and key != _PROVIDER_KEY:
+            violations.append(
+                schema.Violation(key, f"unknown property {key!r}; allowed: {allowed}")
+            )
+    config = news.get("config")
+    violations += schema.validate_object("config", config)
+    violations += schema.config_conflicts(config)
+    violations += _check_enum("deletion_policy", news.get("deletion_policy"), DeletionPolicy)
+    violations += _check_adopt(news.get("adopt"))
+    violations += _check_owner(news.get("owner"))
+    return violations
+
+
+def _check_enum(name: str, value: object, enum: type[DeletionPolicy]) -> list[schema.Violation]:
+    allowed = [member.value for member in enum]
+    if value is None or schema.is_unknown(value) or value in allowed:
+        return []
+    return [schema.Violation(name, f"{value!r} is not one of {', '.join(allowed)}")]
+
+
+def _check_adopt(value: object) -> list[schema.Violation]:
+    if value is None or schema.is_unknown(value):
+        return []
+    if isinstance(value, str) and schema.space_name_from_reference(value):
+        return []
+    return [
+        schema.Violation(
+            "adopt",
+            f"{value!r} is not a space reference; use spaces/<id>, a meeting code such as "
+            "abc-mnop-xyz, or a meeting URL such as https://meet.google.com/abc-mnop-xyz",
+        )
+    ]
+
+
+def _check_owner(value: object) -> list[schema.Violation]:
+    if value is None or schema.is_unknown(value):
+        return []
+    if isinstance(value, str) and value.count("@") == 1 and not any(c.isspace() for c in value):
+        local, domain = value.split("@")
+        if local and "." in domain:
+            return []
+    return [
+        schema.Violation("owner", f"{value!r} is not an e-mail address (e.g. lead@example.com)")
+    ]
+
+
+# -------------------------------------------------------------------- diff rules
+
+
+def adopt_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether ``adopt`` now names another space. Removing it keeps the adopted space managed."""
+    new = news.get("adopt")
+    if new is None:
+        return False
+    if schema.is_unknown(new) or not isinstance(new, str):
+        return True
+    target = schema.space_name_from_reference(new)
+    code = olds.get("meeting_code")
+    same_space = {
+        olds.get("name"),
+        f"spaces/{str(code).lower()}" if code else None,
+        schema.space_name_from_reference(str(olds.get("adopt") or "")),
+    }
+    return target is None or target not in same_space
+
+
+def owner_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether an explicit ``owner`` names someone other than the recorded owner."""
+    new = news.get("owner")
+    if new is None:
+        return False
+    if schema.is_unknown(new) or not isinstance(new, str):
+        return True
+    recorded = recorded_owner(olds)
+    return recorded is not None and not same_email(new, recorded)
+
+
+def policy_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether the deletion policy changed (an update with no API call)."""
+    new = news.get("deletion_policy")
+    if schema.is_unknown(new):
+        return True
+    return (new or DEFAULT_POLICY) != (olds.get("deletion_policy") or DEFAULT_POLICY)
