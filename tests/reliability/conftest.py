@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from pulumi_meet._client import reset_clients
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import Control
+from tests.engine import ProviderHost
 
 __all__ = ["Control"]
 
@@ -43,3 +45,18 @@ def fast_retries(mocker: Any) -> None:
 
     mocker.patch.object(_transport.JITTER, "uniform", return_value=0.0)
     mocker.patch.object(auth_backoff, "time", types.SimpleNamespace(sleep=lambda _s: None))
+
+
+@pytest.fixture
+def start_host(tmp_path: Path) -> Iterator[Callable[[Mapping[str, str]], ProviderHost]]:
+    """Start real provider hosts (``start_host(env)``); every one is stopped at teardown."""
+    hosts: list[ProviderHost] = []
+
+    def start(env: Mapping[str, str]) -> ProviderHost:
+        host = ProviderHost(env, tmp_path)
+        hosts.append(host)
+        return host.start()
+
+    yield start
+    for host in hosts:
+        host.stop()
