@@ -18,7 +18,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from pulumi_meet.emulator import _control_bodies as bodies
 from pulumi_meet.emulator._access_tokens import (
@@ -58,6 +58,9 @@ __all__ = [
 # A self-signed JWT may live at most an hour (google-auth makes them exactly that long); a little
 # clock skew is forgiven on its issue time, as Google does.
 _MAX_JWT_LIFETIME = 3600
+_SERVICE_AUDIENCES = frozenset(
+    {"https://meet.googleapis.com", "https://iamcredentials.googleapis.com"}
+)
 _CLOCK_SKEW = 60
 _SA_DOMAIN = re.compile(r"@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$")
 
@@ -144,12 +147,34 @@ class Identity:
         scope = claims.get("scope")
         if isinstance(scope, str) and scope.split():
             scopes = frozenset(scope.split())
-        elif isinstance(claims.get("aud"), str):
+        elif self._is_service_audience(claims.get("aud")):
             # [rule] an audience-based JWT (no scope claim) may do what cloud-platform allows.
             scopes = frozenset({SCOPE_CLOUD_PLATFORM})
         else:
             raise AuthRefusal("ACCESS_TOKEN_TYPE_UNSUPPORTED")
         return Principal(account.email, scopes, account.project, is_service_account=True)
+
+    def _is_service_audience(self, audience: Any) -> bool:
+        """Whether a self-signed JWT's ``aud`` names a service this emulator stands in for.
+
+        Google accepts an audience-based JWT only for the API it names (``https://meet.
+        googleapis.com/``); one minted for another audience is refused as an invalid credential.
+        [rule] The emulator serves Meet and IAM Credentials, so it accepts either service's
+        audience, or its own base URL under any host name (the port and an empty path decide).
+        """
+        if not isinstance(audience, str):
+            return False
+        if audience.rstrip("/") in _SERVICE_AUDIENCES:
+            return True
+        try:
+            given, own = urlsplit(audience), urlsplit(self._base_url())
+            return (
+                given.scheme in ("http", "https")
+                and given.path in ("", "/")
+                and (given.port == own.port)
+            )
+        except ValueError:  # a malformed port
+            return False
 
     # -- Google endpoints -----------------------------------------------------------------------
 
