@@ -45,8 +45,9 @@ def _reason(error: dict[str, Any]) -> str:
 def _signed(key: dict[str, Any], **claims: Any) -> str:
     now = int(time.time())
     payload = {"iss": key["client_email"], "iat": now, "exp": now + 600, **claims}
-    signer = crypt.RSASigner.from_service_account_info(key)
-    return google_jwt.encode(signer, payload).decode()
+    signer = crypt.RSASigner.from_service_account_info(key)  # type: ignore[no-untyped-call]
+    encoded: bytes = google_jwt.encode(signer, payload)  # type: ignore[no-untyped-call]
+    return encoded.decode()
 
 
 @pytest.mark.parametrize(
