@@ -26,7 +26,13 @@ from tests.reliability.matrix import OWNER, SA_PROJECT
 THREADS = 4
 OPERATIONS_PER_THREAD = 100
 ACCESS = ("OPEN", "TRUSTED", "RESTRICTED")
-TOKEN_COUNTER = {"method": "oauth2.token", "delaySeconds": 0.001, "times": 10_000}
+COUNTER_SIZE = 10_000
+# A fault rule that only counts: each /token request uses one of its `times`.
+TOKEN_COUNTER: dict[str, Any] = {
+    "method": "oauth2.token",
+    "delaySeconds": 0.001,
+    "times": COUNTER_SIZE,
+}
 
 
 def _configured(config: dict[str, str]) -> SpaceProvider:
@@ -39,7 +45,14 @@ def _token_requests(control: Control) -> int:
     """How many /token requests arrived since the counting rule was armed."""
     rules = control.call("GET", "faults")["rules"]
     left = rules[0]["times"] if rules else 0
-    return int(TOKEN_COUNTER["times"]) - int(left)
+    return COUNTER_SIZE - int(left)
+
+
+def _outs(result: Any) -> dict[str, Any]:
+    """The outputs of a CreateResult, UpdateResult or ReadResult."""
+    outs: dict[str, Any] | None = result.outs
+    assert outs is not None
+    return outs
 
 
 def _worker(provider: SpaceProvider, thread: int, count: int, after: int) -> dict[str, str]:
@@ -53,8 +66,9 @@ def _worker(provider: SpaceProvider, thread: int, count: int, after: int) -> dic
     expected: dict[str, str] = {}
     for _ in range(2):
         created = provider.create({"config": {"access_type": "OPEN"}})
-        assert created.outs["owner"] == OWNER and created.outs["name"] == created.id
-        rooms[str(created.id)] = dict(created.outs)
+        outs = _outs(created)
+        assert outs["owner"] == OWNER and outs["name"] == created.id
+        rooms[str(created.id)] = outs
         expected[str(created.id)] = "OPEN"
     for step in range(count - 2):
         if step == after:
@@ -63,15 +77,15 @@ def _worker(provider: SpaceProvider, thread: int, count: int, after: int) -> dic
         name = list(rooms)[step % 2]
         if step % 3 == 2:
             read = provider.read(name, rooms[name])
-            assert read.id == name and read.outs["config"]["access_type"] == expected[name]
+            assert read.id == name and _outs(read)["config"]["access_type"] == expected[name]
             continue
         # Always a different value, so every update is one patch on the wire.
         access = ACCESS[(ACCESS.index(expected[name]) + 1 + thread % 2) % 3]
         news = {"config": {"access_type": access}}
         updated = provider.update(name, rooms[name], news)
-        assert updated.outs["name"] == name
-        assert updated.outs["config"]["access_type"] == access, (thread, name)
-        rooms[name] = dict(updated.outs)
+        outs = _outs(updated)
+        assert outs["name"] == name and outs["config"]["access_type"] == access, (thread, name)
+        rooms[name] = outs
         expected[name] = access
     return expected
 
