@@ -209,8 +209,9 @@ def _outcome_unknown(context: CallContext, cause: str) -> CreateOutcomeUnknown:
         )
     else:
         adopt = (
-            f"Check the members of {context.resource} (members.list); if the member is there, "
-            "run `pulumi refresh` then `pulumi up`; if not, just run `pulumi up` again."
+            f"Check the members of {context.resource} (members.list, or `pulumi-meet members "
+            f"list {context.resource}`); if the member is there, remove it (members.delete as "
+            "the space's owner) and run `pulumi up` again; if not, just run `pulumi up` again."
         )
     message = (
         f"{context.method.id} {context.resource}: the request was sent as {context.identity} but "

@@ -1,7 +1,7 @@
 """The fault matrix: operations x faults, run in-process against the emulator.
 
-Each cell arms one fault on the emulator, runs one operation through `SpaceProvider` (Space
-operations) or the client (member operations), and returns what happened: recovered, or which
+Each cell arms one fault on the emulator, runs one operation through `SpaceProvider` or
+`MemberProvider`, and returns what happened: recovered, or which
 error the user saw, and how many Meet API requests the operation made. The invariants (no
 duplicate space, no lost update, no stray member) are checked by the caller on the emulator's
 state (`GET /emulator/v1/spaces`, members lists).
@@ -26,7 +26,7 @@ from pulumi.dynamic.config import Config
 
 from pulumi_meet import _auth
 from pulumi_meet._client import MeetClient, get_client
-from pulumi_meet._provider import SpaceProvider
+from pulumi_meet._provider import MemberProvider, SpaceProvider
 from pulumi_meet._settings import SCOPE_CREATED, Settings
 from pulumi_meet.exceptions import MeetError
 from tests.client.conftest import Control
@@ -114,6 +114,8 @@ class MatrixCell:
         config = _config(emulator_host, key)
         self.provider = SpaceProvider()
         self.provider.configure(ConfigureRequest(Config(dict(config), "meet-test")))
+        self.members_provider = MemberProvider()
+        self.members_provider.configure(ConfigureRequest(Config(dict(config), "meet-test")))
         self.settings = _settings(emulator_host, key)
         self.client: MeetClient = get_client(self.settings)
 

@@ -1,10 +1,10 @@
 """The fault matrix: every operation x every fault ends recovered or with an actionable error,
 and the emulator's state never holds a duplicate space, a lost update or a stray member.
 
-Space operations go through `SpaceProvider` in-process (the provider host adds only gRPC, which
-`test_fault_matrix_host.py` covers with the same faults); member operations through the client
-(the member provider is another engineer's, still in progress). Credentials are a service-account
-key acting for a user through domain-wide delegation, so the token faults hit the real OAuth flow.
+Operations go through `SpaceProvider` and `MemberProvider` in-process (the provider host adds
+only gRPC, which `test_fault_matrix_host.py` covers with the same faults). Credentials are a
+service-account key acting for a user through domain-wide delegation, so the token faults hit
+the real OAuth flow.
 
 ``PULUMI_MEET_WRITE_DOCS=1`` rewrites the table in ``docs/reliability.md`` from this run;
 otherwise the last test checks the document still matches.
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from pulumi_meet.emulator import Emulator
+from pulumi_meet.exceptions import AlreadyExists
 from tests.conftest import REPO_ROOT
 from tests.reliability.conftest import Control
 from tests.reliability.matrix import (
@@ -120,29 +121,34 @@ def _member_create(cell: MatrixCell, fault: str) -> CellResult:
     space, _ = _existing_space(cell)
     path = f"^/v2/{re.escape(space)}/members$"
     cell.arm(fault, path)
-    member = {"email": COHOST, "role": "COHOST"}
-    outcome, message, _ = run_cell(lambda: cell.client.create_member(space, member))
+    props = {"space": space, "email": COHOST, "role": "COHOST"}
+    outcome, message, _ = run_cell(lambda: cell.members_provider.create(props))
     cell.settle(fault)
     result = CellResult("member create", fault, outcome, cell.requests(path), message)
-    emails = [m["email"] for m in cell.members(space)]
-    assert emails in ([COHOST], []), emails
+    found = cell.members(space)
+    assert [m["email"] for m in found] in ([COHOST], []), found
     if outcome == "recovered":
-        assert emails == [COHOST]
+        assert [m["email"] for m in found] == [COHOST]
         return result
-    assert "member may have been created" in message and "members.list" in message
-    if not emails:  # the message: "if not, just run `pulumi up` again"
-        cell.client.create_member(space, member)
-    assert [m["email"] for m in cell.members(space)] == [COHOST]
-    result.recovery.append("present" if emails else "created on the next run")
+    assert "member may have been created" in message and "members list" in message
+    if found:  # "if the member is there, remove it and run `pulumi up` again"
+        with pytest.raises(AlreadyExists, match="remove it"):
+            cell.members_provider.create(props)  # what the next `pulumi up` would say
+        cell.client.delete_member(found[0]["name"])
+    created = cell.members_provider.create(props)  # "just run `pulumi up` again"
+    assert [m["name"] for m in cell.members(space)] == [created.id]
+    result.recovery.append("removed and recreated" if found else "created on the next run")
     return result
 
 
 def _member_delete(cell: MatrixCell, fault: str) -> CellResult:
     space, _ = _existing_space(cell)
-    name = cell.client.create_member(space, {"email": COHOST, "role": "COHOST"})["name"]
-    path = f"^/v2/{re.escape(name)}$"
+    props = {"space": space, "email": COHOST, "role": "COHOST"}
+    created = cell.members_provider.create(props)
+    path = f"^/v2/{re.escape(str(created.id))}$"
     cell.arm(fault, path)
-    outcome, message, _ = run_cell(lambda: cell.client.delete_member(name))
+    olds = dict(created.outs or {})
+    outcome, message, _ = run_cell(lambda: cell.members_provider.delete(str(created.id), olds))
     cell.settle(fault)
     result = CellResult("member delete", fault, outcome, cell.requests(path), message)
     assert cell.members(space) == [], "stray member"
