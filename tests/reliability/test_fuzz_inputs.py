@@ -25,7 +25,7 @@ from pulumi.output import UNKNOWN
 import pulumi_meet as meet
 from pulumi_meet import _schema as schema
 from pulumi_meet._enums import AccessType, DeletionPolicy, Moderation, RestrictionType
-from pulumi_meet._provider import SpaceProvider
+from pulumi_meet._provider import MemberProvider, SpaceProvider
 from tests.engine import CapturedResource, CheckFailed, _run_under_mocks
 
 PROVIDER = "serialized-provider"
@@ -139,6 +139,41 @@ def test_check_never_raises_and_names_the_property(news: dict[str, Any]) -> None
 @given(st.dictionaries(st.sampled_from(FIELD_NAMES), _values, max_size=6))
 def test_config_fields_in_any_shape(config: dict[str, Any]) -> None:
     _assert_checked({"config": config})
+
+
+MEMBER_OLDS: dict[str, Any] = {
+    "name": "spaces/abcDEF123456/members/m1",
+    "space": "spaces/abcDEF123456",
+    "email": "cohost@example.com",
+    "role": "COHOST",
+    "owner": "lead@example.com",
+}
+_member_values = _values | st.sampled_from(
+    ["spaces/abcDEF123456", "abc-mnop-xyz", "COHOST", "ROLE_UNSPECIFIED", "Co@Host.example"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(["space", "email", "role", "owner"])
+        | st.from_regex(r"[a-z_][a-z0-9_]{0,7}", fullmatch=True),
+        _member_values,
+        max_size=5,
+    )
+)
+def test_member_check_never_raises_and_names_the_property(news: dict[str, Any]) -> None:
+    provider = MemberProvider()
+    result = provider.check({}, {"__provider": PROVIDER, **news})
+    for failure in result.failures:
+        assert isinstance(failure.property, str) and failure.property, failure
+        assert isinstance(failure.reason, str) and failure.reason, failure
+    named = {_top_segment(f.property) for f in result.failures}
+    assert named <= {*news, "space", "email"}, named  # required properties may be missing
+    if not result.failures:
+        inputs = dict(result.inputs or {})
+        assert not provider.check({}, inputs).failures
+        provider.diff(MEMBER_OLDS["name"], MEMBER_OLDS, inputs)
 
 
 # ------------------------------------------------------------------ the constructor under mocks
