@@ -1,0 +1,55 @@
+"""Regression tests of the client-layer fixes the fault matrix led to."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_meet import exceptions
+from pulumi_meet._client import get_client
+from pulumi_meet._pacing import SlidingWindowLimiter
+from pulumi_meet.emulator import Emulator
+from tests.client.conftest import emulator_settings
+from tests.reliability.conftest import Control
+
+
+def test_a_refused_request_leaves_the_window() -> None:
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    limiter = SlidingWindowLimiter(4, 60.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(2):  # two 429s in a row: each consumed nothing on the server
+        admission = limiter.acquire()
+        admission.done()
+        admission.refused()
+        limiter.report_throttled(None)
+    assert limiter.effective_capacity == 1
+    limiter.acquire().done()  # admitted at once, not a minute later
+    assert waits == []
+    limiter.acquire().done()  # the capacity still holds: the next one waits for the window
+    assert waits and sum(waits) >= 60.0
+
+
+def test_a_burst_of_429s_on_a_create_does_not_stall_it(
+    emulator: Emulator, control: Control, fast_retries: None
+) -> None:
+    client = get_client(emulator_settings(emulator, maxRetryDurationSeconds="10"))
+    control.faults({"method": "spaces.create", "status": 429, "times": 3})
+    client.create_space({})
+    assert [r["status"] for r in control.requests()] == [429, 429, 429, 200]
+
+
+def test_a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_it_gone(
+    emulator: Emulator, control: Control, fast_retries: None
+) -> None:
+    client = get_client(emulator_settings(emulator))
+    space = client.create_space({})["name"]
+    member = client.create_member(space, {"email": "cohost@example.com"})["name"]
+    control.faults({"method": "spaces.members.delete", "dropConnection": "after"})
+    client.delete_member(member)
+    assert list(client.iter_members(space)) == []
+    with pytest.raises(exceptions.NotFound):  # a first attempt's 404 is still an error
+        client.delete_member(member)
