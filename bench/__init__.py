@@ -1,0 +1,1 @@
+"""Benchmarks of pulumi-meet against its emulator: ``python -m bench`` (see ``bench/README.md``)."""

@@ -1,0 +1,250 @@
+"""``latest.md``: the benchmark's tables, the machine, the date and the command."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["render_report", "targets"]
+
+_RATIO_TARGET = 1.25
+_QUOTA_TARGET = 0.9
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def targets(results: Mapping[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """(figure, value, target, met) for the headline table."""
+    per_op = results["per_operation"]
+    throughput = results["throughput"]
+    create = throughput["phases"][0]
+    rows: list[tuple[str, str, str, bool | None]] = [
+        (
+            "provider ÷ google-apps-meet time, create+get+patch (emulator, loopback)",
+            f"{per_op['overall_ratio']:.2f}",
+            f"≤ {_RATIO_TARGET}",
+            per_op["overall_ratio"] <= _RATIO_TARGET,
+        )
+    ]
+    latency = results.get("per_operation_latency")
+    if latency:
+        rows.append(
+            (
+                f"the same with {latency['latency_ms']:g} ms added to every Meet call",
+                f"{latency['overall_ratio']:.2f}",
+                f"≤ {_RATIO_TARGET}",
+                latency["overall_ratio"] <= _RATIO_TARGET,
+            )
+        )
+    quota_ratio = create["quota_ratio"]
+    rows += [
+        (
+            f"creates: achieved rate ÷ quota rate ({create['requests']} creates)",
+            "n/a" if quota_ratio is None else f"{quota_ratio:.3f}",
+            f"≥ {_QUOTA_TARGET}",
+            None if quota_ratio is None else quota_ratio >= _QUOTA_TARGET,
+        ),
+        (
+            "failed operations (create + update + refresh)",
+            str(throughput["failed_operations"]),
+            "0",
+            throughput["failed_operations"] == 0,
+        ),
+        (
+            "429 answers absorbed by the client",
+            str(sum(phase["rejected"] for phase in throughput["phases"])),
+            "—",
+            None,
+        ),
+        (
+            "`from pulumi_meet import Space` ÷ `import pulumi` (import time)",
+            f"{results['imports']['ratio']:.2f}",
+            "—",
+            None,
+        ),
+    ]
+    memory = throughput["peak_rss_kib"]
+    rows.append(
+        (
+            "provider host peak RSS during the apply",
+            "n/a" if memory is None else f"{memory / 1024:.1f} MiB",
+            "—",
+            None,
+        )
+    )
+    return rows
+
+
+def _headline(results: Mapping[str, Any]) -> list[str]:
+    lines = ["| figure | value | target | met |", "|---|---|---|---|"]
+    for figure, value, target, met in targets(results):
+        mark = "—" if met is None else ("yes" if met else "**no**")
+        lines.append(f"| {figure} | {value} | {target} | {mark} |")
+    return lines
+
+
+def _per_operation(per_op: Mapping[str, Any]) -> list[str]:
+    lines = [
+        "| operation | provider median ms | google-apps-meet median ms | provider mean ms "
+        "| google-apps-meet mean ms | ratio (total time) | ratio of medians "
+        "| gRPC calls | provider median less gRPC ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, cost in per_op["operations"].items():
+        lines.append(
+            f"| {name} | {_ms(cost['provider_median_ms'])} | {_ms(cost['direct_median_ms'])} "
+            f"| {_ms(cost['provider_mean_ms'])} | {_ms(cost['direct_mean_ms'])} "
+            f"| {cost['ratio']:.2f} | {cost['ratio_of_medians']:.2f} | {cost['grpc_calls']} "
+            f"| {_ms(cost['provider_without_grpc_ms'])} |"
+        )
+    lines += [
+        f"| **all** | | | | | **{per_op['overall_ratio']:.2f}** | | | |",
+        "",
+        f"{per_op['rooms']} rooms per path; requests answered other than 200: "
+        f"{per_op['failures']}. One engine → host gRPC round trip (a Check that makes no API "
+        f"call): {_ms(per_op['grpc_round_trip_ms'])} ms median; the last column subtracts it "
+        "once per provider call.",
+    ]
+    return lines
+
+
+def _throughput(throughput: Mapping[str, Any]) -> list[str]:
+    lines = [
+        "| phase | requests | quota per window | span s | least span s | achieved ÷ quota "
+        "| most in any window | 429s | command wall s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for phase in throughput["phases"]:
+        ratio = phase["quota_ratio"]
+        ratio_text = "not quota-bound" if ratio is None else f"{ratio:.3f}"
+        lines.append(
+            f"| {phase['name']} (`{phase['api_method']}`) | {phase['requests']} "
+            f"| {phase['limit_per_window']} / {phase['window_seconds']:g} s "
+            f"| {phase['span_seconds']:.2f} | {phase['minimum_span_seconds']:.2f} | {ratio_text} "
+            f"| {phase['peak_in_window']} | {phase['rejected']} | {phase['wall_seconds']:.2f} |"
+        )
+    lines += ["", f"Failed operations: **{throughput['failed_operations']}**."]
+    errors = [phase["error"] for phase in throughput["phases"] if phase["error"]]
+    lines += [f"- error: `{error}`" for error in errors]
+    return lines
+
+
+def _calls(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{n} `{method}`" for method, n in sorted(counts.items())) or "none"
+
+
+def _lifecycle(lifecycle: Mapping[str, Any]) -> list[str]:
+    lines = [
+        "| command | Meet API calls | least possible | provider calls (gRPC) | wall s |",
+        "|---|---|---|---|---|",
+    ]
+    for command in lifecycle["commands"]:
+        api = f"{command['total']}: {_calls(command['api_calls'])}"
+        least = f"{command['minimum']} ({command['minimum_note']})"
+        grpc = ", ".join(f"{n} {m}" for m, n in sorted(command["provider_calls"].items()))
+        lines.append(
+            f"| {command['command']} | {api} | {least} | {grpc or 'none'} "
+            f"| {command['wall_seconds']:.2f} |"
+        )
+    lines += [
+        "",
+        "Requests answered other than 200, besides the 400 `FAILED_PRECONDITION` of "
+        f"`endActiveConference` on a room without a conference: {lifecycle['failures']}.",
+    ]
+    return lines
+
+
+def _state(state: Mapping[str, Any]) -> list[str]:
+    secret = "yes" if state["provider_is_secret"] else "no"
+    return [
+        "| per resource | characters |",
+        "|---|---|",
+        f"| `__provider` (base64 of the pickled provider) | {state['provider_chars']} |",
+        f"| outputs, without `__provider` (compact JSON) | {state['outputs_chars']} |",
+        f"| inputs, without `__provider` (compact JSON) | {state['inputs_chars']} |",
+        "",
+        f"`__provider` stored as a secret: **{secret}** (the SDK wraps it as a secret only when "
+        "the provider class asks for it or captured a secret; "
+        f"`SpaceProvider.serialize_as_secret_always = {state['provider_secret_flag']}`, and the "
+        "pickle is a reference to the class, holding no configuration or credential).",
+    ]
+
+
+def _startup(results: Mapping[str, Any]) -> list[str]:
+    imports = results["imports"]
+    memory = results["throughput"]["peak_rss_kib"]
+    memory_text = "n/a" if memory is None else f"{memory / 1024:.1f} MiB ({memory} KiB)"
+    return [
+        "| figure | value |",
+        "|---|---|",
+        f"| `import pulumi` (median of {imports['repeats']}) | {_ms(imports['pulumi_ms'])} ms |",
+        f"| `import pulumi_meet` (median of {imports['repeats']}; loads the SDK lazily) "
+        f"| {_ms(imports['pulumi_meet_ms'])} ms |",
+        f"| `from pulumi_meet import Space` (median of {imports['repeats']}) "
+        f"| {_ms(imports['pulumi_meet_space_ms'])} ms |",
+        f"| ratio `Space` ÷ `pulumi` | {imports['ratio']:.2f} |",
+        f"| provider host VmHWM after the {results['throughput']['rooms']}-room apply "
+        f"(create + update) | {memory_text} |",
+    ]
+
+
+def render_report(results: Mapping[str, Any], chart_name: str | None) -> str:
+    """The whole Markdown report."""
+    machine = results["machine"]
+    per_op = results["per_operation"]
+    throughput = results["throughput"]
+    sections = [
+        "# pulumi-meet benchmarks: latest results",
+        "",
+        f"- date: {results['date']}",
+        f"- command: `{results['command']}` (total {results['total_seconds']:.0f} s)",
+        f"- machine: {machine['cpu']}, {machine['cores']} cores, {machine['platform']}",
+        f"- Python {machine['python']}, pulumi {machine['pulumi']}, "
+        f"google-apps-meet {machine['google_apps_meet']}",
+        "- against the emulator in its own process on 127.0.0.1; "
+        "how each figure is measured: [docs/benchmarks.md](../../docs/benchmarks.md)",
+        "",
+        "## Headline",
+        "",
+        *_headline(results),
+        "",
+        "## 1. Per-operation cost: provider vs google-apps-meet",
+        "",
+        *_per_operation(per_op),
+    ]
+    latency = results.get("per_operation_latency")
+    if latency:
+        sections += [
+            "",
+            f"With {latency['latency_ms']:g} ms added to every Meet call (an emulator delay "
+            "fault standing in for the network and Google's own service time):",
+            "",
+            *_per_operation(latency),
+        ]
+    sections += [
+        "",
+        f"## 2. Quota-bound throughput ({throughput['rooms']} rooms, window "
+        f"{throughput['window_seconds']:g} s)",
+        "",
+        *_throughput(throughput),
+        "",
+    ]
+    if chart_name:
+        sections += [f"![requests over time against the quota]({chart_name})", ""]
+    sections += [
+        f"## 3. API calls per lifecycle command ({results['lifecycle']['rooms']}-room stack)",
+        "",
+        *_lifecycle(results["lifecycle"]),
+        "",
+        "## 4. State cost",
+        "",
+        *_state(results["lifecycle"]["state"]),
+        "",
+        "## 5. Start-up",
+        "",
+        *_startup(results),
+        "",
+    ]
+    return "\n".join(sections)
