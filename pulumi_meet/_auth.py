@@ -461,8 +461,11 @@ def authorization_for(settings: Settings, acting_as: str | None) -> Authorizatio
     if wanted is not None and authorization.identity() != wanted:
         raise ConfigurationError(
             f"these credentials act as {authorization.identity()}; they cannot act for owner "
-            f"{wanted}. Use a service account with domain-wide delegation (meet:credentials + "
-            "meet:impersonateUser), or remove owner= from the resource"
+            f"{wanted} (declared with owner=, or recorded when the room was created or "
+            "adopted). Use that user's own login, or a service account with "
+            "domain-wide delegation (meet:credentials + meet:impersonateUser) that can act for "
+            "them; if the room should no longer be managed here, `pulumi state delete <urn>` "
+            "forgets it"
         )
     return authorization
 

@@ -163,12 +163,10 @@ class _ConfigReader:
         self._environ = environ
 
     def get(self, key: str, env_name: str | None = None) -> str | None:
-        value: Any = self._lookup(f"meet:{key}")
-        if value is None or str(value).strip() == "":
-            value = self._environ.get(env_name) if env_name else None
-        if value is None or str(value).strip() == "":
-            return None
-        return str(value).strip()
+        text = _config_text(key, self._lookup(f"meet:{key}"))
+        if text is None and env_name:
+            text = _config_text(key, self._environ.get(env_name))
+        return text
 
     def number(self, key: str, default: float) -> float:
         text = self.get(key)
@@ -181,6 +179,26 @@ class _ConfigReader:
         if not value > 0 or value == float("inf"):
             raise ConfigurationError(f"meet:{key} must be a positive number, got {text!r}")
         return value
+
+
+def _config_text(key: str, value: Any) -> str | None:
+    """A config value as text. Stack YAML may hold lists, objects and numbers, not only strings."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float)):
+        # The engine's Struct turns 5 into 5.0; write whole numbers back without the artefact.
+        text = str(int(value)) if float(value).is_integer() else str(value)
+    elif isinstance(value, (list, tuple)):
+        if not all(isinstance(item, str) for item in value):
+            raise ConfigurationError(f"meet:{key} must be a list of strings")
+        text = ",".join(item.strip() for item in value)
+    elif isinstance(value, Mapping):
+        text = json.dumps(value)
+    elif value is None or isinstance(value, str):
+        text = value or ""
+    else:
+        raise ConfigurationError(f"meet:{key} must be a string, got a {type(value).__name__}")
+    return text.strip() or None
 
 
 def _parse_credentials(raw: str | None) -> tuple[str | None, str | None]:

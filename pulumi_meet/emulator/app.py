@@ -36,7 +36,7 @@ from pulumi_meet.emulator.quotas import Quotas
 from pulumi_meet.emulator.requestlog import RequestLog
 from pulumi_meet.emulator.responses import MeetResponses
 from pulumi_meet.emulator.store import Store
-from pulumi_meet.emulator.urls import Route, RouteMatch, resolve
+from pulumi_meet.emulator.urls import IDENTITY_ROUTES, MEET_ROUTES, Route, RouteMatch, resolve
 
 __all__ = ["Application", "Request", "Response"]
 
@@ -89,7 +89,9 @@ class Application:
         self.spaces = Spaces(store, clock=clock)
         self.members = Members(store)
         self.quotas = Quotas()
-        self.faults = Faults()
+        self.faults = Faults(
+            {route.api_method for route in (*MEET_ROUTES, *IDENTITY_ROUTES) if route.api_method}
+        )
         self.requests = RequestLog()
         self._clock = clock
         # Set by close(): delayed requests wake up and are dropped instead of touching a
@@ -181,7 +183,7 @@ class Application:
                 "method": request.verb,
                 "apiMethod": route.api_method,
                 "path": request.path,
-                "query": dict(parse_qsl(request.query, keep_blank_values=True)),
+                "query": _redacted(parse_qsl(request.query, keep_blank_values=True)),
                 "body": body,
                 "principal": principal,
                 "status": status,
@@ -225,3 +227,14 @@ class Application:
             return json_response(200, answer)
         except ApiError as error:
             return error_response(error)
+
+
+# Credentials may ride in the query string (system parameters); the log must never repeat them.
+_SECRET_QUERY_PARAMETERS = {"access_token", "oauth_token", "key", "api-key", "$access_token"}
+
+
+def _redacted(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    return {
+        name: "[redacted]" if name.lower() in _SECRET_QUERY_PARAMETERS else value
+        for name, value in pairs
+    }

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -27,6 +27,7 @@ from pulumi_meet.emulator.exceptions import InvalidArgument
 
 __all__ = ["Fault", "Faults"]
 
+_HTTP_VERBS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
 _RULE_FIELDS = {"method", "path", "status", "delaySeconds", "dropConnection", "times"}
 _MAX_DELAY_SECONDS = 600.0
 
@@ -67,9 +68,12 @@ class Fault:
 class Faults:
     """The active rules; thread-safe, in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, api_methods: Collection[str] = ()) -> None:
         self._lock = threading.Lock()
         self._rules: list[Fault] = []
+        # With the routed method ids known, a rule naming no real method is refused at PUT time:
+        # a rule that can never fire would make a fault test pass without injecting anything.
+        self._api_methods = frozenset(api_methods)
 
     def configure(self, body: Any) -> dict[str, Any]:
         """Replace every rule (``PUT /emulator/v1/faults``)."""
@@ -78,10 +82,30 @@ class Faults:
         rules = body.get("rules") or []
         if not isinstance(rules, list):
             raise InvalidArgument.for_field("rules", '"rules" must be a list.')
-        parsed = [_parse_rule(rule, f"rules[{index}]") for index, rule in enumerate(rules)]
+        parsed = [
+            self._with_canonical_method(_parse_rule(rule, f"rules[{index}]"), f"rules[{index}]")
+            for index, rule in enumerate(rules)
+        ]
         with self._lock:
             self._rules = parsed
         return self.describe()
+
+    def _with_canonical_method(self, rule: Fault, location: str) -> Fault:
+        if rule.method is None or not self._api_methods:
+            return rule
+        wanted = rule.method.removeprefix("meet.")
+        if wanted.upper() in _HTTP_VERBS:
+            return replace(rule, method=wanted.upper())
+        # Client libraries and error messages say "members.create"; the discovery id is
+        # "spaces.members.create". Accept both.
+        for candidate in (wanted, f"spaces.{wanted}"):
+            if candidate in self._api_methods:
+                return replace(rule, method=candidate)
+        known = ", ".join(sorted(self._api_methods))
+        raise InvalidArgument.for_field(
+            f"{location}.method",
+            f"Unknown method {rule.method!r}: use an HTTP verb or one of {known}.",
+        )
 
     def describe(self) -> dict[str, Any]:
         """The rules still active, with their remaining ``times``."""

@@ -165,3 +165,36 @@ def test_settings_are_hashable_and_equal_by_value() -> None:
 def test_numbers_arriving_as_floats_are_accepted() -> None:
     lookup = {"meet:createsPerMinute": 5.0}.get
     assert Settings.from_config(lookup, {}).creates_per_minute == 5.0  # type: ignore[arg-type]
+
+
+def test_structured_config_values_are_read_as_their_text() -> None:
+    from pulumi_meet._settings import Settings
+
+    values = {
+        "meet:scopes": ["meetings.space.created", "meetings.space.settings"],
+        "meet:createsPerMinute": 20.0,
+        "meet:credentials": {
+            "type": "authorized_user",
+            "client_id": "id",
+            "client_secret": "secret",
+            "refresh_token": "refresh",
+        },
+    }
+    settings = Settings.from_config(values.get, {})
+    assert settings.scopes == (
+        "https://www.googleapis.com/auth/meetings.space.created",
+        "https://www.googleapis.com/auth/meetings.space.settings",
+    )
+    assert settings.creates_per_minute == 20.0
+    assert settings.credentials_type == "authorized_user"
+    assert "secret" not in repr(settings)
+
+
+def test_a_config_value_of_another_type_names_the_key() -> None:
+    import pytest
+
+    from pulumi_meet._settings import Settings
+    from pulumi_meet.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="meet:scopes must be a list of strings"):
+        Settings.from_config({"meet:scopes": [1, 2]}.get, {})
