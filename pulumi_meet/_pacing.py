@@ -13,8 +13,8 @@ the client's window no earlier than it leaves the server's. A small margin absor
 granularity.
 
 When a 429 arrives anyway (another process or machine spends the same user's quota), the limiter
-blocks the bucket for the server's Retry-After and halves its capacity; each full window without
-another 429 doubles it back.
+blocks the bucket for the server's Retry-After when there is one; without one it halves its
+capacity, and each full window without another 429 doubles it back.
 """
 
 from __future__ import annotations
@@ -107,7 +107,11 @@ class SlidingWindowLimiter:
         with self._lock:
             now = self._clock()
             if retry_after is not None:
+                # The server said when the window frees up: wait exactly that long. Cutting the
+                # rate as well would idle quota the server has to spare.
                 self._blocked_until = max(self._blocked_until, now + retry_after)
+                return
+            # No hint (Google documents none): slow down until a quiet window has passed.
             self._factor = max(_MIN_CAPACITY_FACTOR, self._factor / 2)
             self._last_adjusted = now
 

@@ -94,13 +94,23 @@ def test_in_flight_requests_count_until_done(fake: FakeTime) -> None:
     assert fake.now >= 1.0
 
 
-def test_throttle_blocks_for_retry_after_and_halves_capacity(fake: FakeTime) -> None:
+def test_throttle_with_retry_after_blocks_exactly_that_long_at_full_capacity(
+    fake: FakeTime,
+) -> None:
     limiter = make(fake, capacity=8, window=10.0)
     limiter.report_throttled(retry_after=4.0)
-    assert limiter.effective_capacity == 4
+    assert limiter.effective_capacity == 8
     assert admit(limiter, fake) == pytest.approx(4.0)
-    assert [admit(limiter, fake) for _ in range(3)] == [4.0, 4.0, 4.0]
-    assert admit(limiter, fake) > 4.0  # only 4 per window now
+    assert [admit(limiter, fake) for _ in range(7)] == [4.0] * 7
+    assert admit(limiter, fake) > 4.0  # the window's 8 are spent
+
+
+def test_throttle_without_retry_after_halves_capacity(fake: FakeTime) -> None:
+    limiter = make(fake, capacity=8, window=10.0)
+    limiter.report_throttled(None)
+    assert limiter.effective_capacity == 4
+    assert [admit(limiter, fake) for _ in range(4)] == [0.0] * 4
+    assert admit(limiter, fake) > 0.0  # only 4 per window now
 
 
 def test_capacity_recovers_one_doubling_per_quiet_window(fake: FakeTime) -> None:
