@@ -61,7 +61,7 @@ def space_argument(text: str) -> SpaceArgument:
         reference = "https://" + reference
     name = space_name_from_reference(reference) if reference else None
     if name is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a space; use {ACCEPTED_FORMS}")
+        raise argparse.ArgumentTypeError(f"{_shorten(text)} is not a space; use {ACCEPTED_FORMS}")
     # `spaces/abc-mnop-xyz` is the alias form typed by hand: resolve it like a bare code (a get
     # first costs one read, and for a real id that happens to look like a code it is harmless).
     looks_like_code = _CODE_SHAPE.fullmatch(name.removeprefix("spaces/")) is not None
@@ -74,7 +74,7 @@ def email_argument(text: str) -> str:
     value = text.strip()
     local, _, domain = value.partition("@")
     if not local or "." not in domain or any(c.isspace() for c in value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not an e-mail address")
+        raise argparse.ArgumentTypeError(f"{_shorten(text)} is not an e-mail address")
     return value.lower()
 
 
@@ -129,3 +129,9 @@ class ClientOptions:
             raise ConfigurationError(
                 f"--credentials {self.credentials_file}: cannot read the file ({reason})"
             ) from None
+
+
+def _shorten(text: str) -> str:
+    """A user's argument for a one-line error: its repr, cut short."""
+    shown = repr(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from pulumi_meet import _schema as schema
 from pulumi_meet._enums import MemberRole
-from pulumi_meet._schema import Field, Mutability, Violation
+from pulumi_meet._schema import Field, Mutability, Violation, describe_value
 
 __all__ = [
     "DEFAULT_ROLE",
@@ -128,7 +128,7 @@ def email_violation(name: str, value: object) -> list[Violation]:
     """
     if value is None or schema.is_unknown(value):
         return []
-    reason = f"{value!r} is not an e-mail address (e.g. bob@example.com)"
+    reason = f"{describe_value(value)} is not an e-mail address (e.g. bob@example.com)"
     if not isinstance(value, str) or len(value) > 254 or value.count("@") != 1:
         return [Violation(name, reason)]
     local, domain = value.split("@")
@@ -159,7 +159,7 @@ def _space_violation(value: object) -> list[Violation]:
             "pass the Space resource (or its `name` output), or find the name with "
             f"`pulumi-meet spaces get {value}`"
         )
-    return [Violation("space", f"{value!r} is not a space name (spaces/<id>){hint}")]
+    return [Violation("space", f"{describe_value(value)} is not a space name (spaces/<id>){hint}")]
 
 
 def check_member(news: Mapping[str, Any]) -> list[Violation]:
@@ -168,7 +168,9 @@ def check_member(news: Mapping[str, Any]) -> list[Violation]:
     allowed = ", ".join(MEMBER_INPUT_NAMES)
     for key in news:
         if key not in MEMBER_INPUT_NAMES and key != _PROVIDER_KEY:
-            violations.append(Violation(key, f"unknown property {key!r}; allowed: {allowed}"))
+            violations.append(
+                Violation(key, f"unknown property {describe_value(key)}; allowed: {allowed}")
+            )
     violations += _space_violation(news.get("space"))
     email = news.get("email")
     if email is None or email == "":

@@ -44,6 +44,7 @@ __all__ = [
     "api_body",
     "changed_fields",
     "config_conflicts",
+    "describe_value",
     "get_path",
     "is_unknown",
     "managed_values",
@@ -300,7 +301,8 @@ def _tree(fields: Iterable[Field], depth: int) -> _Tree:
     return root
 
 
-def _describe(value: object) -> str:
+def describe_value(value: object) -> str:
+    """A value for an error message: its repr, cut short so a huge input cannot flood the output."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -317,7 +319,9 @@ def _validate_leaf(spec: Field, value: object, where: str) -> list[Violation]:
     if not isinstance(value, str):
         kind = type(value).__name__
         return [
-            Violation(where, f"expected one of {', '.join(allowed)}; got {kind} {_describe(value)}")
+            Violation(
+                where, f"expected one of {', '.join(allowed)}; got {kind} {describe_value(value)}"
+            )
         ]
     if allowed and value not in allowed:
         hint = (
@@ -325,7 +329,9 @@ def _validate_leaf(spec: Field, value: object, where: str) -> list[Violation]:
             if value.endswith("_UNSPECIFIED")
             else ""
         )
-        return [Violation(where, f"{_describe(value)} is not one of {', '.join(allowed)}{hint}")]
+        return [
+            Violation(where, f"{describe_value(value)} is not one of {', '.join(allowed)}{hint}")
+        ]
     return []
 
 
@@ -347,7 +353,8 @@ def _validate_node(node: _Tree, value: object, where: str) -> list[Violation]:
         kind = type(value).__name__
         return [
             Violation(
-                where, f"expected an object with the keys {expected}; got {kind} {_describe(value)}"
+                where,
+                f"expected an object with the keys {expected}; got {kind} {describe_value(value)}",
             )
         ]
     violations: list[Violation] = []

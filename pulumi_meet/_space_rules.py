@@ -47,7 +47,9 @@ def check_space_inputs(news: Mapping[str, Any]) -> list[schema.Violation]:
     for key in news:
         if key not in schema.INPUT_NAMES and key != _PROVIDER_KEY:
             violations.append(
-                schema.Violation(key, f"unknown property {key!r}; allowed: {allowed}")
+                schema.Violation(
+                    key, f"unknown property {schema.describe_value(key)}; allowed: {allowed}"
+                )
             )
     config = news.get("config")
     violations += schema.validate_object("config", config)
@@ -62,7 +64,9 @@ def _check_enum(name: str, value: object, enum: type[DeletionPolicy]) -> list[sc
     allowed = [member.value for member in enum]
     if value is None or schema.is_unknown(value) or value in allowed:
         return []
-    return [schema.Violation(name, f"{value!r} is not one of {', '.join(allowed)}")]
+    return [
+        schema.Violation(name, f"{schema.describe_value(value)} is not one of {', '.join(allowed)}")
+    ]
 
 
 def _check_adopt(value: object) -> list[schema.Violation]:
@@ -73,8 +77,8 @@ def _check_adopt(value: object) -> list[schema.Violation]:
     return [
         schema.Violation(
             "adopt",
-            f"{value!r} is not a space reference; use spaces/<id>, a meeting code such as "
-            "abc-mnop-xyz, or a meeting URL such as https://meet.google.com/abc-mnop-xyz",
+            f"{schema.describe_value(value)} is not a space reference; use spaces/<id>, "
+            "a meeting code such as abc-mnop-xyz, or a meeting URL such as https://meet.google.com/abc-mnop-xyz",
         )
     ]
 
@@ -87,7 +91,10 @@ def _check_owner(value: object) -> list[schema.Violation]:
         if local and "." in domain:
             return []
     return [
-        schema.Violation("owner", f"{value!r} is not an e-mail address (e.g. lead@example.com)")
+        schema.Violation(
+            "owner",
+            f"{schema.describe_value(value)} is not an e-mail address (e.g. lead@example.com)",
+        )
     ]
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-
-import pytest
 
 from tests.conftest import REPO_ROOT
 
@@ -17,17 +14,16 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_ruff_is_clean() -> None:
-    result = _run("ruff", "check", "pulumi_meet", "tests", "examples")
+    result = _run("ruff", "check", "pulumi_meet", "tests", "examples", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
-    result = _run("ruff", "format", "--check", "pulumi_meet")
+    result = _run("ruff", "format", "--check", "pulumi_meet", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_mypy_strict_is_clean() -> None:
-    result = _run("mypy", "--strict", "pulumi_meet")
+    result = _run("mypy", "--strict", "pulumi_meet", "bench")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -184,3 +184,10 @@ def test_ctrl_c_during_a_call_exits_130_quietly(
         process.kill()
         process.wait(timeout=10)
     assert (process.returncode, out, err) == (130, "", "pulumi-meet: interrupted\n")
+
+
+def test_a_huge_space_argument_is_not_repeated_in_full(run_main: Callable[..., Result]) -> None:
+    result = run_main("spaces", "get", "q" * 20_000)
+    assert result.code == 2
+    assert len(result.err) < 400
+    assert result.err.count("\n") == 1
