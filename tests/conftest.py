@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "google" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _undo_pulumi_pickler_patches() -> Iterator[None]:
+    """Isolate tests from a Pulumi SDK leak.
+
+    ``pulumi.dynamic.serialize_provider`` wraps ``pickle._Pickler._batch_setitems`` (and replaces
+    ``save_dict``) on every call and never restores them, so each serialization adds a layer; after
+    ~490 serializations pickling any dict overflows the stack. Our providers keep an empty
+    ``__dict__`` and never reach that code in a real program (see
+    tests/provider/test_serialization_leak.py), but a suite that serializes thousands of
+    providers and then a configured one would; restore the originals after every test.
+    """
+    batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    save_dict = pickle._Pickler.save_dict  # type: ignore[attr-defined]
+    yield
+    pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
+    pickle._Pickler.save_dict = save_dict  # type: ignore[attr-defined]
