@@ -57,6 +57,10 @@ if TYPE_CHECKING:
 __all__ = ["MemberProvider", "SpaceProvider"]
 
 
+# The field the RESTRICT deletion policy writes, taken from the one field table.
+_ACCESS_TYPE_FIELD = next(f for f in schema.CONFIG_FIELDS if f.path == ("config", "access_type"))
+
+
 @dataclass(frozen=True)
 class _Inputs:
     """The checked inputs of a Space, normalised (plain strings, ``None`` entries dropped)."""
@@ -205,8 +209,11 @@ class SpaceProvider(_MeetProvider):
             with contextlib.suppress(FailedPrecondition):
                 client.end_active_conference(id_)
             if policy == DeletionPolicy.RESTRICT.value:
-                restricted = {"config": {"accessType": AccessType.RESTRICTED.value}}
-                client.patch_space(id_, restricted, ["config.accessType"])
+                access = (_ACCESS_TYPE_FIELD,)
+                restricted = {"config": {"access_type": AccessType.RESTRICTED.value}}
+                client.patch_space(
+                    id_, schema.api_body(restricted, access), schema.update_mask(access)
+                )
         except (PermissionDenied, NotFound) as error:
             if isinstance(error, ServiceDisabled | ScopeInsufficient):
                 raise
@@ -265,7 +272,7 @@ class MemberProvider(_MeetProvider):
                 id_, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
             )
         else:
-            member = {key: olds.get(key) for key in ("name", "email", "role")}
+            member = {spec.api_path[0]: olds.get(spec.path[0]) for spec in members.MEMBER_FIELDS}
         space = str(olds.get("space") or members.space_of(id_))
         return UpdateResult(members.member_outputs(member, space, owner, inputs.owner))
 
