@@ -9,27 +9,12 @@ from typing import Any
 
 import pytest
 
-from pulumi_meet._client import reset_clients
-from pulumi_meet.emulator import Emulator
-from tests.client.conftest import Control
+from tests.client.conftest import Control, control, emulator
 from tests.engine import ProviderHost
 
-__all__ = ["Control"]
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    reset_clients()
-    with Emulator(db=":memory:") as running:
-        yield running
-    reset_clients()
-
-
-@pytest.fixture
-def control(emulator: Emulator) -> Iterator[Control]:
-    api = Control(emulator.base_url)
-    yield api
-    api.close()
+# The emulator and control fixtures are the client tests' own (same lifecycle: a fresh in-memory
+# emulator per test, the client caches reset around it).
+__all__ = ["Control", "control", "emulator"]
 
 
 @pytest.fixture
