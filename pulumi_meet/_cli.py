@@ -118,7 +118,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _SIGINT_EXIT
     return _run(args, out, err)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

@@ -15,14 +15,17 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any, TextIO
 
-import pulumi_meet
 from pulumi_meet._cli_config import SpaceArgument
-from pulumi_meet._cli_spaces import value_at
 from pulumi_meet._client import MeetClient
-from pulumi_meet._schema import CONFIG_FIELDS, Field, config_conflicts, validate_object
+from pulumi_meet._schema import (
+    CONFIG_FIELDS,
+    Field,
+    config_conflicts,
+    outputs_from_api,
+    validate_object,
+)
 from pulumi_meet.exceptions import (
     MeetError,
     NotFound,
@@ -69,12 +72,6 @@ class AdoptedRoom:
     """Settings left out because this version of pulumi-meet cannot declare them."""
 
 
-def _set_path(data: dict[str, Any], path: Sequence[str], value: str) -> None:
-    for key in path[:-1]:
-        data = data.setdefault(key, {})
-    data[path[-1]] = value
-
-
 def _drop_path(data: dict[str, Any], path: Sequence[str]) -> None:
     """Remove the value at ``path``, and the objects that it leaves empty."""
     child = data.get(path[0])
@@ -94,11 +91,7 @@ def adopted_config(space: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str,
     the provider refuses together (moderation restrictions while moderation is OFF, which the API
     resets anyway) are left out silently.
     """
-    config: dict[str, Any] = {}
-    for spec in CONFIG_FIELDS:
-        value = value_at(space, spec.api_path)
-        if value is not None:
-            _set_path(config, spec.path[1:], value)
+    config: dict[str, Any] = outputs_from_api(space, CONFIG_FIELDS).get("config", {})
     notes = []
     for violation in validate_object("config", config):
         notes.append(f"not adopted: {violation.property}: {violation.reason}")
@@ -128,21 +121,17 @@ def _variable(resource_name: str) -> str:
     return identifier
 
 
-def _public(name: str) -> bool:
-    return name in pulumi_meet.__all__
-
-
 def _args_class(key: str) -> str:
-    """``moderation_restrictions`` → ``meet.ModerationRestrictionsArgs`` (``dict`` if none)."""
+    """``moderation_restrictions`` → ``meet.ModerationRestrictionsArgs``."""
     name = "SpaceConfigArgs" if key == "config" else key.title().replace("_", "") + "Args"
-    return f"meet.{name}" if _public(name) else "dict"
+    return f"meet.{name}"
 
 
 def _leaf(spec: Field, value: str) -> str:
-    enum: type[Enum] | None = spec.enum
-    if enum is not None and _public(enum.__name__):
-        return f"meet.{enum.__name__}.{enum(value).name}"
-    return json.dumps(value)
+    # Every config field of the table has an exported enum (tests/cli/test_adopt.py checks the
+    # generated program runs against `pulumi_meet`).
+    assert spec.enum is not None
+    return f"meet.{spec.enum.__name__}.{spec.enum(value).name}"
 
 
 def _arguments(node: Mapping[str, Any], path: tuple[str, ...], depth: int) -> list[str]:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pulumi_meet._schema import space_name_from_reference
+from pulumi_meet._schema import (
+    describe_value,
+    email_violation,
+    is_meeting_code,
+    space_name_from_reference,
+)
 from pulumi_meet._settings import Settings
 from pulumi_meet.exceptions import ConfigurationError
 
@@ -38,9 +42,6 @@ ACCEPTED_FORMS = (
 CLI_RETRY_SECONDS = 30.0
 """Default retry budget of one command: a person is waiting (the provider's default is 120 s)."""
 
-_MEET_HOST = "meet.google.com/"
-_CODE_SHAPE = re.compile(r"[a-z]+-[a-z]+-[a-z]+", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class SpaceArgument:
@@ -56,15 +57,14 @@ class SpaceArgument:
 def space_argument(text: str) -> SpaceArgument:
     """argparse ``type=`` of SPACE; a malformed value is a usage error naming the accepted forms."""
     reference = text.strip()
-    if reference.lower().startswith(_MEET_HOST):
-        # Pasted from a browser's address bar without the scheme.
-        reference = "https://" + reference
     name = space_name_from_reference(reference) if reference else None
     if name is None:
-        raise argparse.ArgumentTypeError(f"{_shorten(text)} is not a space; use {ACCEPTED_FORMS}")
+        raise argparse.ArgumentTypeError(
+            f"{describe_value(text)} is not a space; use {ACCEPTED_FORMS}"
+        )
     # `spaces/abc-mnop-xyz` is the alias form typed by hand: resolve it like a bare code (a get
     # first costs one read, and for a real id that happens to look like a code it is harmless).
-    looks_like_code = _CODE_SHAPE.fullmatch(name.removeprefix("spaces/")) is not None
+    looks_like_code = is_meeting_code(name.removeprefix("spaces/"))
     is_alias = not reference.startswith("spaces/") or looks_like_code
     return SpaceArgument(text=text, name=name, is_alias=is_alias)
 
@@ -72,9 +72,8 @@ def space_argument(text: str) -> SpaceArgument:
 def email_argument(text: str) -> str:
     """argparse ``type=`` of ``--as``: an e-mail address, lower-cased."""
     value = text.strip()
-    local, _, domain = value.partition("@")
-    if not local or "." not in domain or any(c.isspace() for c in value):
-        raise argparse.ArgumentTypeError(f"{_shorten(text)} is not an e-mail address")
+    for violation in email_violation("--as", value):
+        raise argparse.ArgumentTypeError(violation.reason)
     return value.lower()
 
 
@@ -129,9 +128,3 @@ class ClientOptions:
             raise ConfigurationError(
                 f"--credentials {self.credentials_file}: cannot read the file ({reason})"
             ) from None
-
-
-def _shorten(text: str) -> str:
-    """A user's argument for a one-line error: its repr, cut short."""
-    shown = repr(text)
-    return shown if len(shown) <= 60 else shown[:57] + "..."

@@ -12,14 +12,21 @@ that uses it is :class:`pulumi_meet._provider.MemberProvider`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from pulumi_meet import _schema as schema
 from pulumi_meet._enums import MemberRole
-from pulumi_meet._schema import Field, Mutability, Violation, describe_value
+from pulumi_meet._schema import (
+    Field,
+    Mutability,
+    Violation,
+    describe_value,
+    email_violation,
+    recorded_owner,
+    same_email,
+)
 
 __all__ = [
     "DEFAULT_ROLE",
@@ -31,13 +38,10 @@ __all__ = [
     "MemberInputs",
     "changed_member_fields",
     "check_member",
-    "email_violation",
     "member_outputs",
     "member_replaces",
     "owner_changed",
     "read_member",
-    "recorded_owner",
-    "same_email",
     "space_of",
 ]
 
@@ -65,11 +69,6 @@ MEMBER_OUTPUT_NAMES: Final[tuple[str, ...]] = (
 """``name``/``email``/``role`` from the API; ``space`` (the parent) and ``owner`` (the identity
 the calls act as) recorded; ``declared_owner`` echoes the ``owner`` input, because the engine
 passes the old OUTPUTS, not the old inputs, to diff, update, read and delete."""
-
-_PROVIDER_KEY: Final = "__provider"
-_SPACE_NAME: Final = re.compile(r"spaces/[A-Za-z0-9_-]{1,128}")
-_EMAIL_LOCAL: Final = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+")
-_DOMAIN_LABEL: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
 
 
 # -------------------------------------------------------------------- inputs
@@ -101,17 +100,6 @@ class MemberInputs:
         return {"email": self.email, "role": self.role}
 
 
-def same_email(left: str, right: str) -> bool:
-    """Whether two addresses name the same person (Meet compares them case-insensitively)."""
-    return left.strip().lower() == right.strip().lower()
-
-
-def recorded_owner(outputs: Mapping[str, Any]) -> str | None:
-    """Who the calls on an existing member act as: the owner recorded at create or update."""
-    owner = outputs.get("owner") or outputs.get("declared_owner")
-    return str(owner) if owner else None
-
-
 def space_of(member_name: str) -> str:
     """The parent ``spaces/<id>`` of ``spaces/<id>/members/<member>``."""
     return member_name.split("/members/", 1)[0]
@@ -120,37 +108,12 @@ def space_of(member_name: str) -> str:
 # -------------------------------------------------------------------- check
 
 
-def email_violation(name: str, value: object) -> list[Violation]:
-    """A violation unless ``value`` is a plausible e-mail address (``local@domain.tld``).
-
-    Deliberately permissive (RFC 5322's dot-atom, no quoted local parts): the point is to catch
-    typos such as a missing ``@``, spaces or a bare name before any call; Google has the last word.
-    """
-    if value is None or schema.is_unknown(value):
-        return []
-    reason = f"{describe_value(value)} is not an e-mail address (e.g. bob@example.com)"
-    if not isinstance(value, str) or len(value) > 254 or value.count("@") != 1:
-        return [Violation(name, reason)]
-    local, domain = value.split("@")
-    labels = domain.split(".")
-    if (
-        not _EMAIL_LOCAL.fullmatch(local)
-        or local.startswith(".")
-        or local.endswith(".")
-        or ".." in local
-        or len(labels) < 2
-        or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels)
-    ):
-        return [Violation(name, reason)]
-    return []
-
-
 def _space_violation(value: object) -> list[Violation]:
     if schema.is_unknown(value):
         return []
     if value is None or value == "":
         return [Violation("space", "required: the space's name (spaces/<id>)")]
-    if isinstance(value, str) and _SPACE_NAME.fullmatch(value):
+    if isinstance(value, str) and schema.is_space_name(value):
         return []
     hint = ""
     if isinstance(value, str) and schema.space_name_from_reference(value):
@@ -164,13 +127,7 @@ def _space_violation(value: object) -> list[Violation]:
 
 def check_member(news: Mapping[str, Any]) -> list[Violation]:
     """Validate every input of a SpaceMember; unknowns pass. No API call."""
-    violations: list[Violation] = []
-    allowed = ", ".join(MEMBER_INPUT_NAMES)
-    for key in news:
-        if key not in MEMBER_INPUT_NAMES and key != _PROVIDER_KEY:
-            violations.append(
-                Violation(key, f"unknown property {describe_value(key)}; allowed: {allowed}")
-            )
+    violations = schema.unknown_key_violations(news, MEMBER_INPUT_NAMES)
     violations += _space_violation(news.get("space"))
     email = news.get("email")
     if email is None or email == "":

@@ -170,7 +170,7 @@ class SpaceProvider(_MeetProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Exactly one ``spaces.patch`` naming the changed fields, or no call at all."""
         inputs = _Inputs.from_props(news)
-        owner = rules.recorded_owner(olds) or inputs.owner
+        owner = schema.recorded_owner(olds) or inputs.owner
         changed = schema.changed_fields(inputs.declared, olds)
         if changed:
             space = self._client(owner).patch_space(
@@ -183,7 +183,7 @@ class SpaceProvider(_MeetProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """One ``spaces.get``: live outputs, and inputs whose managed fields hold live values."""
-        owner = rules.recorded_owner(props)
+        owner = schema.recorded_owner(props)
         client = self._client(owner)
         name = schema.space_name_from_reference(id_) or id_
         try:
@@ -202,7 +202,7 @@ class SpaceProvider(_MeetProvider):
         policy = str(props.get("deletion_policy") or rules.DEFAULT_POLICY)
         if policy == DeletionPolicy.ABANDON.value:
             return
-        owner = rules.recorded_owner(props)
+        owner = schema.recorded_owner(props)
         client = self._client(owner)
         try:
             # FAILED_PRECONDITION: there is no active conference, so there is nothing to end.
@@ -265,7 +265,7 @@ class MemberProvider(_MeetProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """One ``members.patch`` with ``updateMask=role`` when the role changed, else no call."""
         inputs = members.MemberInputs.from_props(news)
-        owner = inputs.owner or members.recorded_owner(olds)
+        owner = inputs.owner or schema.recorded_owner(olds)
         changed = members.changed_member_fields(news, olds)
         if changed:
             member = self._client(owner).patch_member(
@@ -278,7 +278,7 @@ class MemberProvider(_MeetProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """One ``members.get``; a member removed outside Pulumi (404) leaves the state."""
-        owner = members.recorded_owner(props)
+        owner = schema.recorded_owner(props)
         client = self._client(owner)
         try:
             member = client.get_member(id_)
@@ -293,7 +293,7 @@ class MemberProvider(_MeetProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """One ``members.delete``; a member that is already gone (404) counts as removed."""
-        owner = members.recorded_owner(props)
+        owner = schema.recorded_owner(props)
         try:
             self._client(owner).delete_member(id_)
         except NotFound:
@@ -399,7 +399,7 @@ def _duplicate_member(
         (
             found
             for found in client.iter_members(inputs.space)
-            if members.same_email(str(found.get("email") or ""), inputs.email)
+            if schema.same_email(str(found.get("email") or ""), inputs.email)
         ),
         None,
     )

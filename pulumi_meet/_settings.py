@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from pulumi_meet._schema import email_violation
 from pulumi_meet.exceptions import ConfigurationError
 
 __all__ = [
@@ -225,8 +226,8 @@ def _parse_credentials(raw: str | None) -> tuple[str | None, str | None]:
 def _email(value: str | None, key: str) -> str | None:
     if value is None:
         return None
-    if "@" not in value or any(c.isspace() for c in value):
-        raise ConfigurationError(f"{key} must be an e-mail address, got {value!r}")
+    for violation in email_violation(key, value):
+        raise ConfigurationError(f"{key}: {violation.reason}")
     return value.lower()
 
 

@@ -17,24 +17,10 @@ __all__ = [
     "check_space_inputs",
     "owner_changed",
     "policy_changed",
-    "recorded_owner",
-    "same_email",
 ]
 
-_PROVIDER_KEY: Final = "__provider"
 DEFAULT_POLICY: Final = DeletionPolicy.RESTRICT.value
 """The deletion policy of a Space that sets none."""
-
-
-def recorded_owner(outputs: Mapping[str, Any]) -> str | None:
-    """Who the calls on an existing space act as: the owner recorded at create or adopt."""
-    owner = outputs.get("owner") or outputs.get("declared_owner")
-    return str(owner) if owner else None
-
-
-def same_email(left: str, right: str) -> bool:
-    """Whether two addresses name the same user (case-insensitively)."""
-    return left.strip().lower() == right.strip().lower()
 
 
 # -------------------------------------------------------------------- check rules
@@ -42,21 +28,13 @@ def same_email(left: str, right: str) -> bool:
 
 def check_space_inputs(news: Mapping[str, Any]) -> list[schema.Violation]:
     """Every invalid input of a Space, each naming its property path; unknowns pass."""
-    violations: list[schema.Violation] = []
-    allowed = ", ".join(schema.INPUT_NAMES)
-    for key in news:
-        if key not in schema.INPUT_NAMES and key != _PROVIDER_KEY:
-            violations.append(
-                schema.Violation(
-                    key, f"unknown property {schema.describe_value(key)}; allowed: {allowed}"
-                )
-            )
+    violations = schema.unknown_key_violations(news, schema.INPUT_NAMES)
     config = news.get("config")
     violations += schema.validate_object("config", config)
     violations += schema.config_conflicts(config)
     violations += _check_enum("deletion_policy", news.get("deletion_policy"), DeletionPolicy)
     violations += _check_adopt(news.get("adopt"))
-    violations += _check_owner(news.get("owner"))
+    violations += schema.email_violation("owner", news.get("owner"))
     return violations
 
 
@@ -79,21 +57,6 @@ def _check_adopt(value: object) -> list[schema.Violation]:
             "adopt",
             f"{schema.describe_value(value)} is not a space reference; use spaces/<id>, "
             "a meeting code such as abc-mnop-xyz, or a meeting URL such as https://meet.google.com/abc-mnop-xyz",
-        )
-    ]
-
-
-def _check_owner(value: object) -> list[schema.Violation]:
-    if value is None or schema.is_unknown(value):
-        return []
-    if isinstance(value, str) and value.count("@") == 1 and not any(c.isspace() for c in value):
-        local, domain = value.split("@")
-        if local and "." in domain:
-            return []
-    return [
-        schema.Violation(
-            "owner",
-            f"{schema.describe_value(value)} is not an e-mail address (e.g. lead@example.com)",
         )
     ]
 
@@ -125,8 +88,8 @@ def owner_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         return False
     if schema.is_unknown(new) or not isinstance(new, str):
         return True
-    recorded = recorded_owner(olds)
-    return recorded is not None and not same_email(new, recorded)
+    recorded = schema.recorded_owner(olds)
+    return recorded is not None and not schema.same_email(new, recorded)
 
 
 def policy_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:

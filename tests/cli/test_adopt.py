@@ -230,3 +230,14 @@ def test_colliding_names_still_make_a_valid_program() -> None:
     captured: list[CapturedResource] = capture_program(_program(adoption_program(found, OWNER)))
     adopted = {r.name: r.inputs["adopt"] for r in captured}
     assert adopted == {"abc-mnop-xyz": "spaces/id0", "abc-mnop-xyz-2": "spaces/id1"}
+
+
+def test_every_config_leaf_and_group_has_an_exported_name() -> None:
+    """The generated program names `meet.<Enum>` and `meet.<Group>Args` for every field."""
+    import pulumi_meet
+    from pulumi_meet._schema import CONFIG_FIELDS
+
+    for spec in CONFIG_FIELDS:
+        assert spec.enum is not None and spec.enum.__name__ in pulumi_meet.__all__
+        for group in spec.path[1:-1]:
+            assert group.title().replace("_", "") + "Args" in pulumi_meet.__all__
