@@ -41,7 +41,7 @@ from google.auth.transport.requests import Request
 from google.oauth2 import _client as oauth2_client
 
 from pulumi_meet import _embedded
-from pulumi_meet._settings import EMBEDDED, Settings
+from pulumi_meet._settings import EMBEDDED, SCOPE_CREATED, Settings
 from pulumi_meet.exceptions import ConfigurationError, CredentialsError, TransportError
 
 __all__ = [
@@ -62,10 +62,13 @@ _JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _ASSERTION_LIFETIME_SECONDS = 3600
 _AUTH_TIMEOUT = (10.0, 30.0)
 _USER_TYPES = (google.oauth2.credentials.Credentials,)
+_GCLOUD_LOGIN = (
+    "gcloud auth application-default login --scopes=openid,"
+    f"https://www.googleapis.com/auth/userinfo.email,{SCOPE_CREATED}"
+)
 _LOGIN_HELP = (
-    "Check meet:credentials / GOOGLE_APPLICATION_CREDENTIALS, or log in again with `gcloud auth "
-    "application-default login --scopes=openid,https://www.googleapis.com/auth/userinfo.email,"
-    "https://www.googleapis.com/auth/meetings.space.created`."
+    f"Check meet:credentials / GOOGLE_APPLICATION_CREDENTIALS, or log in again with "
+    f"`{_GCLOUD_LOGIN}`."
 )
 _DWD_HELP = (
     "In the Google Admin console (Security → Access and data control → API controls → "
@@ -338,9 +341,7 @@ def application_default_credentials() -> google.auth.credentials.Credentials:
     except google.auth.exceptions.DefaultCredentialsError as error:
         raise CredentialsError(
             "no credentials found: set meet:credentials (a secret), or "
-            "GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login "
-            "--scopes=openid,https://www.googleapis.com/auth/userinfo.email,"
-            "https://www.googleapis.com/auth/meetings.space.created`, or use an emulator "
+            f"GOOGLE_APPLICATION_CREDENTIALS, or run `{_GCLOUD_LOGIN}`, or use an emulator "
             f"(meet:emulatorHost). ({error.args[0] if error.args else error})"
         ) from None
     return adc

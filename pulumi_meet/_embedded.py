@@ -27,11 +27,10 @@ def embedded_base_url() -> str:
     with _LOCK:
         emulator = _STATE.get("emulator")
         if emulator is None:
-            from pulumi_meet.emulator import Emulator
+            from pulumi_meet.emulator import DEFAULT_DB, start_emulator
 
-            db = Path.cwd() / ".pulumi-meet" / "emulator.db"
-            db.parent.mkdir(parents=True, exist_ok=True)
-            emulator = Emulator(db=db, host="127.0.0.1", port=0).start()
+            db = Path.cwd() / DEFAULT_DB
+            emulator = start_emulator(db=db)  # a free port on 127.0.0.1
             if not _STATE.get("atexit"):
                 atexit.register(stop_embedded)
                 _STATE["atexit"] = True

@@ -334,14 +334,7 @@ class Transport:
         budget = RetryBudget(self._policy, clock=self._clock, rng=self._rng)
         while True:
             context = CallContext(method, resource, identity, budget.attempts)
-            try:
-                outcome = self._attempt(request, limiter, context, budget)
-            except NotFound:
-                if method.verb != "DELETE" or budget.attempts == 1:
-                    raise
-                # An earlier attempt may have deleted it and lost the answer: the goal holds.
-                _LOGGER.info("%s %s: gone on a retry; deleted", method.id, resource)
-                return {}
+            outcome = self._attempt(request, limiter, context, budget)
             if isinstance(outcome, dict):
                 return outcome
             self._sleep(outcome)

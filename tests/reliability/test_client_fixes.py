@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from pulumi_meet import exceptions
 from pulumi_meet._client import get_client
 from pulumi_meet._pacing import SlidingWindowLimiter
 from pulumi_meet.emulator import Emulator
@@ -40,16 +37,3 @@ def test_a_burst_of_429s_on_a_create_does_not_stall_it(
     control.faults({"method": "spaces.create", "status": 429, "times": 3})
     client.create_space({})
     assert [r["status"] for r in control.requests()] == [429, 429, 429, 200]
-
-
-def test_a_delete_whose_answer_was_lost_is_done_when_the_retry_finds_it_gone(
-    emulator: Emulator, control: Control, fast_retries: None
-) -> None:
-    client = get_client(emulator_settings(emulator))
-    space = client.create_space({})["name"]
-    member = client.create_member(space, {"email": "cohost@example.com"})["name"]
-    control.faults({"method": "spaces.members.delete", "dropConnection": "after"})
-    client.delete_member(member)
-    assert list(client.iter_members(space)) == []
-    with pytest.raises(exceptions.NotFound):  # a first attempt's 404 is still an error
-        client.delete_member(member)
