@@ -18,9 +18,8 @@ No Pulumi CLI is needed. Three layers, usable separately:
     The command sequences of ``pulumi preview``, ``up`` (a preview pass, then the update pass:
     Check and Diff run twice per resource), ``refresh`` and ``destroy``, with replacement ordering
     (create-before-delete unless the provider asks for delete-before-replace) and the state (ID,
-    inputs and outputs per URN) kept between commands. A command takes either a list of captured
-    resources or the program itself; with a program, the program runs under mocks whose answers
-    come from the provider, so one resource's outputs reach the inputs of another as in a real
+    inputs and outputs per URN) kept between commands. A command takes the program itself,
+    which runs under mocks whose answers come from the provider, so one resource's outputs reach the inputs of another as in a real
     deployment (and registrations run concurrently, as the engine runs them).
 
 Simplifications: URNs ignore parents (``urn:pulumi:<stack>::<project>::<type>::<name>``);
@@ -31,13 +30,12 @@ seen by mocks and are not applied.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -122,10 +120,6 @@ class CapturedResource:
     inputs: dict[str, Any]
     id: str | None = None
     """Set for ``Resource.get`` (a read of an existing resource)."""
-
-    @property
-    def is_read(self) -> bool:
-        return self.id is not None
 
 
 def make_urn(type_: str, name: str, *, project: str, stack: str) -> str:
@@ -314,6 +308,9 @@ class ProviderHost:
 
     def start(self) -> ProviderHost:
         """Start the process and connect; returns self once the provider answers."""
+        if self._process is not None:
+            # A second process would replace the first, which would then never be stopped.
+            raise RuntimeError("this ProviderHost is already started")
         self._process = subprocess.Popen(
             [self.python, "-u", "-m", "pulumi.dynamic"],
             cwd=self.cwd,
@@ -496,7 +493,8 @@ class Step:
     urn: str
 
 
-Resources: TypeAlias = Program | Sequence[CapturedResource]
+Resources: TypeAlias = Program
+"""What the engine commands run: a Pulumi program, registrations answered by the provider host."""
 
 
 @dataclass
@@ -570,23 +568,18 @@ class Engine:
                     run.error = run.error or error
                 raise
 
-        if callable(resources):
-            try:
-                self.exports = _run_under_mocks(
-                    resources,
-                    handler,
-                    config=self.config,
-                    project=self.project,
-                    stack=self.stack,
-                    preview=run.preview,
-                )
-            except BaseException:
-                if run.error is None:
-                    raise
-        else:
-            with contextlib.suppress(BaseException):
-                for captured in resources:
-                    handler(captured)
+        try:
+            self.exports = _run_under_mocks(
+                resources,
+                handler,
+                config=self.config,
+                project=self.project,
+                stack=self.stack,
+                preview=run.preview,
+            )
+        except BaseException:
+            if run.error is None:
+                raise
         if run.error is not None:
             raise run.error
 

@@ -116,7 +116,7 @@ def test_engine_adopts_every_room_without_a_change(
     program = _program(run_main("adopt", *(s["meetingCode"] for s in spaces)).out)
     control.delete("requests")
     with ProviderHost({"MEET_EMULATOR_HOST": emulator.host_port}, tmp_path) as host:
-        engine = Engine(host.start())
+        engine = Engine(host)
         steps = engine.up(program)
         assert [step.op for step in steps] == ["create"] * 3
         methods = [entry["apiMethod"] for entry in control.get("requests")["requests"]]

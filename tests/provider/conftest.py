@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -120,7 +119,3 @@ def closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)

@@ -118,4 +118,3 @@ def test_create_update_destroy_through_the_host_under_every_fault(
             "activeConference"
         ), fault
     assert len(control.spaces()) == len(FAULTS)  # no duplicate anywhere
-    assert "Traceback" not in host.stdout
