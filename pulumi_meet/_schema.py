@@ -541,7 +541,10 @@ def space_name_from_reference(reference: str) -> str | None:
         return f"spaces/{text.lower()}"
     if "://" not in text:
         text = f"https://{text}"
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced "[" reads as a broken IPv6 host
+        return None
     if parts.scheme in {"http", "https"} and (parts.hostname or "") in _MEET_HOSTS:
         code = parts.path.strip("/")
         if is_meeting_code(code):

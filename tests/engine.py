@@ -19,8 +19,9 @@ No Pulumi CLI is needed. Three layers, usable separately:
     Check and Diff run twice per resource), ``refresh`` and ``destroy``, with replacement ordering
     (create-before-delete unless the provider asks for delete-before-replace) and the state (ID,
     inputs and outputs per URN) kept between commands. A command takes the program itself,
-    which runs under mocks whose answers come from the provider, so one resource's outputs reach the inputs of another as in a real
-    deployment (and registrations run concurrently, as the engine runs them).
+    which runs under mocks whose answers come from the provider, so one resource's outputs reach
+    the inputs of another as in a real deployment (and registrations run concurrently, as the
+    engine runs them).
 
 Simplifications: URNs ignore parents (``urn:pulumi:<stack>::<project>::<type>::<name>``);
 resource options other than ``id`` (protect, ignore_changes, delete_before_replace...) are not

@@ -14,6 +14,7 @@ from typing import Any
 
 from pulumi_meet.emulator._access_tokens import TokenIssuer
 from pulumi_meet.emulator._accounts import Accounts
+from pulumi_meet.emulator._control_bodies import reject_unknown_fields
 from pulumi_meet.emulator._jwt import sign_rs256
 from pulumi_meet.emulator._principal import SCOPE_CLOUD_PLATFORM, SCOPE_IAM, AuthRefusal, Principal
 from pulumi_meet.emulator.exceptions import (
@@ -95,12 +96,7 @@ class SignJwt:
         return {"keyId": key.key_id, "signedJwt": sign_rs256(key.private_key, key.key_id, claims)}
 
     def _claims(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        for name in body:
-            if name not in {"payload", "delegates"}:
-                raise InvalidArgument.for_field(
-                    name,
-                    f'Invalid JSON payload received. Unknown name "{name}": Cannot find field.',
-                )
+        reject_unknown_fields(body, {"payload", "delegates"})
         if body.get("delegates"):
             # [rule] delegation chains are not emulated: call as the account that may sign.
             raise InvalidArgument.for_field("delegates", "Delegation chains are not supported.")

@@ -22,13 +22,18 @@ from pulumi_meet.emulator.defaults import UserDefaults
 from pulumi_meet.emulator.exceptions import (
     ApiError,
     Internal,
-    InvalidArgument,
     MethodNotAllowed,
     NotFound,
     error_for_status,
 )
 from pulumi_meet.emulator.faults import Fault, Faults
-from pulumi_meet.emulator.gateway import Gateway, Outcome, encode_json, parse_json_body
+from pulumi_meet.emulator.gateway import (
+    Gateway,
+    Outcome,
+    encode_json,
+    json_object,
+    parse_json_body,
+)
 from pulumi_meet.emulator.identity import Identity
 from pulumi_meet.emulator.members import Members
 from pulumi_meet.emulator.models import Spaces
@@ -208,11 +213,7 @@ class Application:
                 params = dict(parse_qsl(request.query))
                 params.update(parse_qsl(request.body.decode("utf-8", "replace")))
                 return json_response(*self.identity.handle_tokeninfo(params))
-            body = parse_json_body(request.body)
-            if body is None:
-                body = {}
-            if not isinstance(body, dict):
-                raise InvalidArgument("The request body must be a JSON object.")
+            body = json_object(parse_json_body(request.body))
             status, answer = self.identity.handle_sign_jwt(
                 request.headers.get("authorization"), match.params["service_account"], body
             )

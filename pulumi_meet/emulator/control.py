@@ -13,6 +13,7 @@ from typing import Any
 from pulumi_meet.emulator.defaults import UserDefaults
 from pulumi_meet.emulator.exceptions import InvalidArgument
 from pulumi_meet.emulator.faults import Faults
+from pulumi_meet.emulator.gateway import json_object
 from pulumi_meet.emulator.identity import Identity
 from pulumi_meet.emulator.models import Spaces
 from pulumi_meet.emulator.quotas import Quotas
@@ -56,20 +57,20 @@ class ControlApi:
     # identity
 
     def mint_token(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        return self._identity.mint_token(_object(body))
+        return self._identity.mint_token(json_object(body))
 
     def create_service_account(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        return self._identity.create_service_account(_object(body))
+        return self._identity.create_service_account(json_object(body))
 
     def create_authorized_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        return self._identity.create_authorized_user(_object(body))
+        return self._identity.create_authorized_user(json_object(body))
 
     def get_app(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         app = params["app"]
         return {"app": app, "meetApiEnabled": self._identity.is_meet_api_enabled(app)}
 
     def put_app(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        settings = _object(body)
+        settings = json_object(body)
         enabled = settings.get("meetApiEnabled")
         if set(settings) != {"meetApiEnabled"} or not isinstance(enabled, bool):
             raise InvalidArgument.for_field(
@@ -85,14 +86,14 @@ class ControlApi:
 
     def put_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         with self._store.transaction() as db:
-            return self._users.put(db, params["email"], _object(body))
+            return self._users.put(db, params["email"], json_object(body))
 
     def list_spaces(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         with self._store.transaction() as db:
             return {"spaces": self._spaces.list_all(db)}
 
     def start_conference(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        settings = _object(body)
+        settings = json_object(body)
         if set(settings) - {"participants"}:
             raise InvalidArgument('The body must be {"participants": [e-mail, ...]}.')
         with self._store.transaction() as db:
@@ -117,13 +118,13 @@ class ControlApi:
         return self._quotas.describe()
 
     def put_quotas(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        return self._quotas.configure(_object(body))
+        return self._quotas.configure(json_object(body))
 
     def get_faults(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         return self._faults.describe()
 
     def put_faults(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        return self._faults.configure(_object(body))
+        return self._faults.configure(json_object(body))
 
     def reset(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         """Forget everything: spaces, members, users, credentials, log, quotas, faults."""
@@ -135,11 +136,3 @@ class ControlApi:
         self._faults.reset()
         self._requests.clear()
         return {}
-
-
-def _object(body: Any) -> Mapping[str, Any]:
-    if body is None:
-        return {}
-    if not isinstance(body, Mapping):
-        raise InvalidArgument("The request body must be a JSON object.")
-    return body

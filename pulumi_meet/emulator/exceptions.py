@@ -237,18 +237,13 @@ class Unavailable(ApiError):
 
 
 # The canonical status Google pairs with each HTTP status (google.rpc.Code's HTTP mapping).
+# 400, 401, 403, 404, 500 and 503 have classes of their own (`_KNOWN` below).
 _CANONICAL_STATUS = {
-    400: "INVALID_ARGUMENT",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
     409: "ABORTED",
     429: "RESOURCE_EXHAUSTED",
     499: "CANCELLED",
-    500: "INTERNAL",
     501: "UNIMPLEMENTED",
     502: "UNAVAILABLE",  # Google's front end answers 502 without an envelope; closest status [rule]
-    503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
 _MESSAGES = {

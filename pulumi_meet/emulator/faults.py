@@ -44,10 +44,9 @@ class Fault:
     times: int
 
     def matches(self, verb: str, api_method: str, path: str) -> bool:
-        if self.method is not None:
-            wanted = self.method.removeprefix("meet.")
-            if wanted.upper() != verb and wanted != api_method:
-                return False
+        # `method` is canonical (an upper-case verb or a routed method id) once configured.
+        if self.method is not None and self.method not in (verb, api_method):
+            return False
         return self.path is None or re.search(self.path, path) is not None
 
     def describe(self) -> dict[str, Any]:
@@ -68,7 +67,7 @@ class Fault:
 class Faults:
     """The active rules; thread-safe, in memory."""
 
-    def __init__(self, api_methods: Collection[str] = ()) -> None:
+    def __init__(self, api_methods: Collection[str]) -> None:
         self._lock = threading.Lock()
         self._rules: list[Fault] = []
         # With the routed method ids known, a rule naming no real method is refused at PUT time:
@@ -91,7 +90,7 @@ class Faults:
         return self.describe()
 
     def _with_canonical_method(self, rule: Fault, location: str) -> Fault:
-        if rule.method is None or not self._api_methods:
+        if rule.method is None:
             return rule
         wanted = rule.method.removeprefix("meet.")
         if wanted.upper() in _HTTP_VERBS:

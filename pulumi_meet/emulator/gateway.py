@@ -38,7 +38,16 @@ from pulumi_meet.emulator.responses import Call, MeetResponses
 from pulumi_meet.emulator.store import Store
 from pulumi_meet.emulator.urls import QueryParam, Route
 
-__all__ = ["SYSTEM_PARAMETERS", "Gateway", "Outcome", "Rendering", "encode_json", "parse_query"]
+__all__ = [
+    "SYSTEM_PARAMETERS",
+    "Gateway",
+    "Outcome",
+    "Rendering",
+    "encode_json",
+    "json_object",
+    "parse_json_body",
+    "parse_query",
+]
 
 # Google's system parameters (https://cloud.google.com/apis/docs/system-parameters), in both
 # their plain and ``$`` spellings.
@@ -169,6 +178,15 @@ def parse_json_body(raw: bytes) -> Any:
     except (UnicodeDecodeError, json.JSONDecodeError):
         # Google adds a caret diagram of the position; the first sentence is the same. [rule]
         raise InvalidArgument("Invalid JSON payload received. Unexpected token.") from None
+
+
+def json_object(body: Any) -> Mapping[str, Any]:
+    """A parsed body that must be a JSON object (an absent body is ``{}``)."""
+    if body is None:
+        return {}
+    if not isinstance(body, Mapping):
+        raise InvalidArgument("The request body must be a JSON object.")
+    return body
 
 
 class Gateway:

@@ -22,12 +22,11 @@ from pulumi_meet.emulator.exceptions import (
     AlreadyExists,
     InvalidArgument,
     NotFound,
-    SpacePermissionDenied,
 )
 from pulumi_meet.emulator.masks import FieldMask, apply_update, effective_paths
 from pulumi_meet.emulator.masks import parse_field_mask as parse_mask
 from pulumi_meet.emulator.messages import MESSAGES, parse_message
-from pulumi_meet.emulator.models import Access, find_space
+from pulumi_meet.emulator.models import Access, owned_space
 from pulumi_meet.emulator.store import Store
 
 __all__ = ["DEFAULT_PAGE_SIZE", "MAX_BATCH", "MAX_PAGE_SIZE", "Members"]
@@ -65,7 +64,7 @@ class Members:
         self, db: sqlite3.Connection, access: Access, parent: str, body: Any
     ) -> dict[str, Any]:
         """members.create: ``email`` is required and unique in the space (case-insensitively)."""
-        space = _owned_space(db, access, parent)
+        space = str(owned_space(db, access, parent)["name"])
         member = parse_message(body, MEMBER, "member")
         email = member.get("email", "")
         if not email:
@@ -87,7 +86,7 @@ class Members:
 
     def get(self, db: sqlite3.Connection, access: Access, name: str) -> dict[str, Any]:
         """members.get."""
-        space = _owned_space(db, access, _parent_of(name))
+        space = str(owned_space(db, access, _parent_of(name))["name"])
         return _as_member(_find_member(db, space, name))
 
     def list(
@@ -99,7 +98,7 @@ class Members:
         page_token: str | None,
     ) -> dict[str, Any]:
         """members.list: 250 by default, at most 500; no ``nextPageToken`` on the last page."""
-        space = _owned_space(db, access, parent)
+        space = str(owned_space(db, access, parent)["name"])
         if page_size is not None and page_size < 0:
             raise InvalidArgument.for_field("page_size", "page_size must not be negative.")
         size = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
@@ -117,7 +116,7 @@ class Members:
         self, db: sqlite3.Connection, access: Access, name: str, body: Any, mask: FieldMask
     ) -> dict[str, Any]:
         """members.patch: only ``role`` can change; ``email`` and ``name`` are immutable."""
-        space = _owned_space(db, access, _parent_of(name))
+        space = str(owned_space(db, access, _parent_of(name))["name"])
         member = parse_message(body, MEMBER, "member")
         return self._update_one(
             db, space=space, name=name, member=member, mask=mask, location="member"
@@ -125,7 +124,7 @@ class Members:
 
     def delete(self, db: sqlite3.Connection, access: Access, name: str) -> None:
         """members.delete."""
-        space = _owned_space(db, access, _parent_of(name))
+        space = str(owned_space(db, access, _parent_of(name))["name"])
         _find_member(db, space, name)
         db.execute("DELETE FROM meet_members WHERE name = ?", (name,))
 
@@ -133,7 +132,7 @@ class Members:
         self, db: sqlite3.Connection, access: Access, parent: str, body: Any
     ) -> dict[str, Any]:
         """members.batchUpdate: all or nothing, with the discovery document's four mask cases."""
-        space = _owned_space(db, access, parent)
+        space = str(owned_space(db, access, parent)["name"])
         batch = parse_message(body, BATCH_REQUEST)
         requests = batch.get("requests", [])
         if not requests:
@@ -225,13 +224,6 @@ def _child_mask(top: FieldMask, child_text: str | None, location: str) -> FieldM
         # not set in the requests" — that is ``*``.
         return FieldMask(None, everything=True)
     return top
-
-
-def _owned_space(db: sqlite3.Connection, access: Access, parent: str) -> str:
-    row = find_space(db, access, parent)
-    if row["owner"] != access.email.lower():
-        raise SpacePermissionDenied()
-    return str(row["name"])
 
 
 def _parent_of(member_name: str) -> str:

@@ -34,7 +34,7 @@ from pulumi_meet.emulator.masks import FieldMask, apply_update, covers, effectiv
 from pulumi_meet.emulator.messages import MESSAGES, parse_message
 from pulumi_meet.emulator.store import Store
 
-__all__ = ["Access", "Spaces", "active_conference", "find_space"]
+__all__ = ["Access", "Spaces", "active_conference", "find_space", "owned_space"]
 
 SPACE = MESSAGES["Space"]
 SPACE_CONFIG = MESSAGES["SpaceConfig"]
@@ -88,6 +88,17 @@ def find_space(
             "SELECT * FROM meet_spaces WHERE meeting_code = ?", (space_id.lower(),)
         ).fetchone()
     if row is None or not (access.any_app or row["creator_app"] == access.app):
+        raise SpacePermissionDenied()
+    return row
+
+
+def owned_space(db: sqlite3.Connection, access: Access, name: str) -> sqlite3.Row:
+    """The space ``name`` if the caller owns it; anyone else gets the existence-hiding 403.
+
+    Only the owner may patch, end the conference, or touch members [doc, and rule for members].
+    """
+    row = find_space(db, access, name)
+    if row["owner"] != access.email.lower():
         raise SpacePermissionDenied()
     return row
 
@@ -162,7 +173,7 @@ class Spaces:
         self, db: sqlite3.Connection, access: Access, name: str, body: Any, mask: FieldMask
     ) -> dict[str, Any]:
         """spaces.patch: owner only; the mask rules are in ``masks.py``."""
-        row = self._owned(db, access, name)
+        row = owned_space(db, access, name)
         space = parse_message(body, SPACE, "space")
         paths = effective_paths(mask, space, SPACE)
         if covers(paths, _MODERATION) and space.get("config", {}).get("moderation") in (
@@ -184,7 +195,7 @@ class Spaces:
 
     def end_active_conference(self, db: sqlite3.Connection, access: Access, name: str) -> None:
         """spaces.endActiveConference: owner only; no conference → 400 FAILED_PRECONDITION."""
-        row = self._owned(db, access, name)
+        row = owned_space(db, access, name)
         if active_conference(db, row["name"]) is None:
             raise FailedPrecondition("There is no active conference for the given space.")
         self._end_conference(db, row["name"])
@@ -234,12 +245,6 @@ class Spaces:
         return spaces
 
     # --- helpers ---------------------------------------------------------------------------
-
-    def _owned(self, db: sqlite3.Connection, access: Access, name: str) -> sqlite3.Row:
-        row = find_space(db, access, name)
-        if row["owner"] != access.email.lower():
-            raise SpacePermissionDenied()
-        return row
 
     @staticmethod
     def _control_space(db: sqlite3.Connection, name: str) -> str:

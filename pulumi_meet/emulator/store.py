@@ -25,9 +25,9 @@ class Store:
     """The emulator's database: ``with store.transaction() as db: db.execute(...)``."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
+        self.path = str(path) if str(path) == ":memory:" else str(Path(path).expanduser())
         if self.path != ":memory:":
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread=False: the server's worker threads share this connection, and the
         # lock below is what keeps them from interleaving statements.
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)

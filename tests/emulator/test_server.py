@@ -186,3 +186,16 @@ def test_cli_usage_error_is_one_line_and_exit_2() -> None:
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith("pulumi-meet emulator: error: unrecognized arguments: --bogus")
+
+
+def test_a_database_path_under_the_home_directory_is_expanded(tmp_path, monkeypatch) -> None:
+    from pulumi_meet.emulator.store import Store
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = Store("~/state/emulator.db")
+    try:
+        with store.transaction() as db:
+            db.execute("CREATE TABLE t (x)")
+    finally:
+        store.close()
+    assert (tmp_path / "state" / "emulator.db").is_file()
