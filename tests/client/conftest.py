@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
-from pulumi_meet._client import reset_clients
-from pulumi_meet._settings import Settings
+from pulumi_meet.client.meet import reset_clients
+from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
 
 CREATED = "https://www.googleapis.com/auth/meetings.space.created"
@@ -83,6 +83,6 @@ def emulator_settings(emulator: Emulator, **config: str) -> Settings:
 @pytest.fixture
 def no_jitter(mocker: Any) -> Any:
     """Backoff waits of zero (full jitter's lower bound) so retry tests do not sleep."""
-    from pulumi_meet import _transport
+    from pulumi_meet.client import transport as _transport
 
     return mocker.patch.object(_transport.JITTER, "uniform", return_value=0.0)

@@ -15,9 +15,10 @@ import pytest
 from google.auth.transport.requests import AuthorizedSession
 from google.oauth2 import service_account
 
-from pulumi_meet import _auth, exceptions
-from pulumi_meet._client import get_client
-from pulumi_meet._settings import Settings
+from pulumi_meet import exceptions
+from pulumi_meet.client import auth as _auth
+from pulumi_meet.client.meet import get_client
+from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import CREATED, Control, emulator_settings
 

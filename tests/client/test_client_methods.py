@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from pulumi_meet import exceptions
-from pulumi_meet._client import METHODS, get_client
+from pulumi_meet.client.meet import METHODS, get_client
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import Control, emulator_settings
 
 
 def test_get_client_is_lazy_and_cached() -> None:
-    from pulumi_meet._settings import Settings
+    from pulumi_meet.client.settings import Settings
 
     # Nothing listens on port 9: building clients must not notice.
     settings = Settings.from_config({"meet:emulatorHost": "127.0.0.1:9"}.get, {})

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from pulumi_meet._client import get_client
+from pulumi_meet.client.meet import get_client
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import Control, emulator_settings
 

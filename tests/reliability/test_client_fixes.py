@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pulumi_meet._client import get_client
-from pulumi_meet._pacing import SlidingWindowLimiter
+from pulumi_meet.client.meet import get_client
+from pulumi_meet.client.pacing import SlidingWindowLimiter
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import emulator_settings
 from tests.reliability.conftest import Control

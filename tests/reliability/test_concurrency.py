@@ -15,10 +15,10 @@ from typing import Any
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_meet import _auth
-from pulumi_meet._client import get_client
-from pulumi_meet._provider import SpaceProvider
-from pulumi_meet._settings import Settings
+from pulumi_meet.client import auth as _auth
+from pulumi_meet.client.meet import get_client
+from pulumi_meet.client.settings import Settings
+from pulumi_meet.dynamic.providers import SpaceProvider
 from pulumi_meet.emulator import Emulator
 from tests.reliability.conftest import Control
 from tests.reliability.matrix import OWNER, SA_PROJECT

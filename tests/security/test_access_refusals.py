@@ -14,7 +14,7 @@ from google.auth import crypt
 from google.auth import jwt as google_jwt
 
 from pulumi_meet import exceptions
-from pulumi_meet._client import get_client
+from pulumi_meet.client.meet import get_client
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import emulator_settings
 from tests.reliability.conftest import Control

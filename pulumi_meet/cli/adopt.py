@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from pulumi_meet._cli_config import SpaceArgument
-from pulumi_meet._client import MeetClient
-from pulumi_meet._schema import (
+from pulumi_meet.cli.config import SpaceArgument
+from pulumi_meet.client.meet import MeetClient
+from pulumi_meet.core.space_fields import (
     CONFIG_FIELDS,
     Field,
     config_conflicts,

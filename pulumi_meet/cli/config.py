@@ -12,17 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pulumi_meet._schema import (
+from pulumi_meet.client.settings import Settings
+from pulumi_meet.core.space_fields import (
     describe_value,
     email_violation,
     is_meeting_code,
     space_name_from_reference,
 )
-from pulumi_meet._settings import Settings
 from pulumi_meet.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
-    from pulumi_meet._client import MeetClient
+    from pulumi_meet.client.meet import MeetClient
 
 __all__ = [
     "ACCEPTED_FORMS",
@@ -113,7 +113,7 @@ class ClientOptions:
     def client(self, environ: Mapping[str, str] | None = None) -> MeetClient:
         """The client acting as ``--as`` (or the configuration's default identity)."""
         # Imported here: google-auth and requests are not needed for --help or a usage error.
-        from pulumi_meet._client import get_client
+        from pulumi_meet.client.meet import get_client
 
         return get_client(self.settings(environ), self.acting_as)
 

@@ -40,8 +40,8 @@ import requests
 from google.auth.transport.requests import Request
 from google.oauth2 import _client as oauth2_client
 
-from pulumi_meet import _embedded
-from pulumi_meet._settings import EMBEDDED, SCOPE_CREATED, Settings
+from pulumi_meet.client import embedded as _embedded
+from pulumi_meet.client.settings import EMBEDDED, SCOPE_CREATED, Settings
 from pulumi_meet.exceptions import ConfigurationError, CredentialsError, TransportError
 
 __all__ = [
