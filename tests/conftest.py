@@ -61,3 +61,13 @@ def _undo_pulumi_pickler_patches() -> Iterator[None]:
     yield
     pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
     pickle._Pickler.save_dict = save_dict  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _private_quota_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own quota ledger (subprocesses inherit MEET_QUOTA_LEDGER).
+
+    The default ledger lives in the home directory and is shared by every pulumi-meet process:
+    a test's calls would pace another test's, and nothing of a test run belongs in ~.
+    """
+    monkeypatch.setenv("MEET_QUOTA_LEDGER", str(tmp_path / "quota-ledger.sqlite"))

@@ -73,7 +73,16 @@ _SECRET_SIG = rpc._special_sig_key  # the SDK's wire marker of a secret value
 # bound only keeps a hung test from hanging forever.
 _CALL_TIMEOUT_SECONDS = 600.0
 _START_TIMEOUT_SECONDS = 30.0
-_SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONPATH")
+_SAFE_ENV_KEYS = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "SYSTEMROOT",
+    "PYTHONPATH",
+    "MEET_QUOTA_LEDGER",
+)
 
 Program: TypeAlias = Callable[[], None]
 

@@ -31,7 +31,16 @@ __all__ = ["OWNER", "Result", "control", "emulator", "meet"]
 OWNER = "developer@example.com"
 """The emulator's default user: who the CLI acts as without --as."""
 
-_ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONPATH")
+_ENV_KEEP = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "SYSTEMROOT",
+    "PYTHONPATH",
+    "MEET_QUOTA_LEDGER",
+)
 _ENV_DROP = ("MEET_EMULATOR_HOST", "MEET_IMPERSONATE_USER", "GOOGLE_APPLICATION_CREDENTIALS")
 _SUBPROCESS_TIMEOUT = 60
 
