@@ -70,4 +70,8 @@ def _private_quota_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     The default ledger lives in the home directory and is shared by every pulumi-meet process:
     a test's calls would pace another test's, and nothing of a test run belongs in ~.
     """
-    monkeypatch.setenv("MEET_QUOTA_LEDGER", str(tmp_path / "quota-ledger.sqlite"))
+    from pulumi_meet.client import ledger
+
+    path = str(tmp_path / "quota-ledger.sqlite")
+    monkeypatch.setenv("MEET_QUOTA_LEDGER", path)
+    monkeypatch.setattr(ledger, "DEFAULT_PATH", path)  # Settings built without the environment

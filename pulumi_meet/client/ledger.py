@@ -20,7 +20,6 @@ Times are wall-clock (`time.time`): the processes do not share a monotonic origi
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sqlite3
 import threading
@@ -29,9 +28,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Ledger", "LedgerKey", "LedgerRefusal", "open_ledger", "reset_ledgers"]
+__all__ = ["DEFAULT_PATH", "Ledger", "LedgerKey", "LedgerRefusal", "open_ledger", "reset_ledgers"]
 
-_LOGGER = logging.getLogger("pulumi_meet")
+DEFAULT_PATH = "~/.pulumi-meet/quota-ledger.sqlite"
+"""The ledger when `meet:quotaLedger` is not set: per user account, so every stack's provider
+host and every ``pulumi-meet`` of that account meet in it (``~`` expanded when opened)."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
     id       INTEGER PRIMARY KEY,
@@ -195,13 +196,14 @@ _LEDGERS: dict[str, Ledger | None] = {}
 _LEDGERS_LOCK = threading.Lock()
 
 
-def open_ledger(path: str, on_failure: Callable[[str], None]) -> Ledger | None:
-    """The process's ledger at `path` (``~`` expanded), or None when it cannot be used.
+def open_ledger(path: str | None, on_failure: Callable[[str], None]) -> Ledger | None:
+    """The process's ledger at `path` (None: `DEFAULT_PATH`; ``~`` expanded), or None when it
+    cannot be used.
 
     A ledger that cannot be opened (read-only disk, no home directory, a corrupt file) is
     reported once through `on_failure` and pacing stays in-process.
     """
-    resolved = str(Path(path).expanduser())
+    resolved = str(Path(path or DEFAULT_PATH).expanduser())
     with _LEDGERS_LOCK:
         if resolved in _LEDGERS:
             return _LEDGERS[resolved]

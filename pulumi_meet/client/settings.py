@@ -26,7 +26,6 @@ from pulumi_meet.core.space_fields import email_violation
 from pulumi_meet.exceptions import ConfigurationError
 
 __all__ = [
-    "DEFAULT_LEDGER",
     "DEFAULT_USER",
     "EMBEDDED",
     "LEDGER_OFF",
@@ -44,8 +43,6 @@ SCOPE_READONLY = SCOPE_PREFIX + "meetings.space.readonly"
 SCOPE_SETTINGS = SCOPE_PREFIX + "meetings.space.settings"
 DEFAULT_USER = "developer@example.com"
 EMBEDDED = "embedded"
-DEFAULT_LEDGER = "~/.pulumi-meet/quota-ledger.sqlite"
-"""Where processes share the quota when `meet:quotaLedger` is not set (``~`` expanded on use)."""
 LEDGER_OFF = "off"
 
 # Credential JSON types google-auth can load; service_account and authorized_user are the
@@ -122,9 +119,10 @@ class Settings:
     quota_project: str | None = None
     """`meet:quotaProject`: the label of the Cloud project whose quota the calls spend (None:
     derived from the credentials, see `client.quota.quota_project`)."""
-    quota_ledger: str = DEFAULT_LEDGER
+    quota_ledger: str | None = None
     """`meet:quotaLedger` / ``MEET_QUOTA_LEDGER``: the SQLite file processes share the quota
-    through, or ``off`` for in-process pacing only."""
+    through (None: `pulumi_meet.client.ledger.DEFAULT_PATH`), or ``off`` for in-process pacing
+    only."""
 
     @classmethod
     def from_config(
@@ -159,7 +157,7 @@ class Settings:
             request_timeout_seconds=reader.number("requestTimeoutSeconds", 60.0),
             max_retry_duration_seconds=reader.number("maxRetryDurationSeconds", 120.0),
             quota_project=reader.get("quotaProject"),
-            quota_ledger=reader.get("quotaLedger", "MEET_QUOTA_LEDGER") or DEFAULT_LEDGER,
+            quota_ledger=reader.get("quotaLedger", "MEET_QUOTA_LEDGER"),
             **paces,
         )
 

@@ -352,7 +352,7 @@ class Transport:
         )
 
     def _ledger(self) -> Ledger | None:
-        if self.settings.quota_ledger.lower() == LEDGER_OFF:
+        if (self.settings.quota_ledger or "").lower() == LEDGER_OFF:
             return None
         return open_ledger(
             self.settings.quota_ledger, lambda text: progress.report("warning", text)
