@@ -46,6 +46,7 @@ CREATE INDEX IF NOT EXISTS calls_by_key ON calls (key, finished);
 _BUSY_TIMEOUT_MS = 10_000
 _KEEP_SECONDS = 3600.0  # rows older than any sensible window are deleted
 _POLL_SECONDS = 0.05
+_STALE_IN_FLIGHT_SECONDS = 600.0  # far beyond any request timeout: its holder is hung, not busy
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class LedgerRefusal:
 
 
 def _alive(pid: int) -> bool:
+    """Whether `pid` still runs. A zombie (killed, not yet reaped by its parent) does not."""
     if pid == os.getpid():
         return True
     try:
@@ -74,7 +76,12 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:  # another user's process: alive
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            state = handle.read().rpartition(")")[2].split()[:1]
+    except OSError:  # no /proc (macOS): kill(0) is all there is
+        return True
+    return state != ["Z"]
 
 
 class Ledger:
@@ -156,23 +163,29 @@ class Ledger:
         """0 when `key` has room now, else the seconds until it may have (inside a transaction)."""
         horizon = now - key.window_seconds - self._margin
         rows = self._db.execute(
-            "SELECT id, pid, finished FROM calls WHERE key = ? "
+            "SELECT id, pid, started, finished FROM calls WHERE key = ? "
             "AND (finished IS NULL OR finished > ?)",
             (key.key, horizon),
         ).fetchall()
         if len(rows) < key.capacity:
             return 0.0
-        in_flight = [(row_id, pid) for row_id, pid, finished in rows if finished is None]
-        dead = [row_id for row_id, pid in in_flight if not _alive(pid)]
+        stale = now - _STALE_IN_FLIGHT_SECONDS
+        dead = [
+            row_id
+            for row_id, pid, started, finished in rows
+            if finished is None and (started < stale or not _alive(pid))
+        ]
         if dead:
-            # The holder died mid-call: the call may have counted on the server, so it stays
-            # in the window, as if answered now.
+            # The holder died (or hangs) mid-call: the call may have counted on the server, so
+            # it stays in the window, as if answered now.
             self._db.executemany(
                 "UPDATE calls SET finished = ? WHERE id = ?", [(now, row) for row in dead]
             )
-        finished = sorted(f for _, _, f in rows if f is not None)
+        stamps = [now if row_id in dead else finished for row_id, _, _, finished in rows]
+        in_flight = stamps.count(None)
+        finished = sorted(stamp for stamp in stamps if stamp is not None)
         excess = len(rows) - key.capacity
-        if len(in_flight) >= key.capacity or not finished:
+        if in_flight >= key.capacity or not finished:
             return _POLL_SECONDS
         index = min(excess, len(finished) - 1)
         frees_at = float(finished[index]) + key.window_seconds + self._margin
