@@ -35,12 +35,15 @@ from pulumi_meet.exceptions import (
 )
 
 __all__ = [
+    "PROGRAM_HEADER",
     "AdoptedRoom",
     "RoomError",
     "adopt",
     "adopted_config",
     "adoption_program",
+    "resolve_room",
     "resource_names",
+    "resource_source",
 ]
 
 _INDENT = "    "
@@ -53,6 +56,8 @@ _HEADER = """\
 
 import pulumi_meet as meet
 """
+PROGRAM_HEADER = _HEADER
+"""The comment and import every generated program starts with."""
 _FIELDS_BY_PATH: dict[tuple[str, ...], Field] = {spec.path[1:]: spec for spec in CONFIG_FIELDS}
 
 
@@ -173,6 +178,17 @@ def adoption_program(rooms: Sequence[AdoptedRoom], owner: str) -> str:
     for room, resource_name in zip(rooms, resource_names(rooms), strict=True):
         chunks.append("\n".join(_resource(room, resource_name, owner)) + "\n")
     return "\n".join(chunks)
+
+
+def resource_source(room: AdoptedRoom, resource_name: str, owner: str) -> str:
+    """One room's ``meet.Space(...)`` statement, as `adoption_program` writes each room."""
+    return "\n".join(_resource(room, resource_name, owner)) + "\n"
+
+
+def resolve_room(client: MeetClient, space: SpaceArgument) -> AdoptedRoom:
+    """One ``spaces.get``: the room as `adopt` declares it; RoomError when it cannot be adopted
+    (ServiceDisabled and ScopeInsufficient, which no other room would escape, propagate)."""
+    return _resolve(client, space)
 
 
 def _resolve(client: MeetClient, space: SpaceArgument) -> AdoptedRoom:

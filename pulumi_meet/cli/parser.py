@@ -134,9 +134,51 @@ def _members_list(args: argparse.Namespace, options: ClientOptions, out: TextIO,
 
 
 def _adopt(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: TextIO) -> int:
+    if not args.spaces and args.from_csv is None:
+        raise UsageError("the following arguments are required: SPACE (or --from CSV)")
+    if args.spaces and args.from_csv is not None:
+        raise UsageError("give SPACE arguments or --from CSV, not both")
+    if args.from_csv is not None:
+        from pulumi_meet.cli.adopt_csv import adopt_from_csv
+
+        with args.from_csv as handle:
+            return adopt_from_csv(
+                options.settings(),
+                handle,
+                handle.name,
+                output_format=args.format,
+                out=out,
+                err=err,
+            )
+    if args.format != "python":
+        raise UsageError("--format yaml needs --from CSV")
     from pulumi_meet.cli.adopt import adopt
 
     return adopt(options.client(), args.spaces, out, err)
+
+
+_ADOPT_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (
+        ("--from",),
+        {
+            "dest": "from_csv",
+            "metavar": "CSV",
+            "type": argparse.FileType("r", encoding="utf-8-sig"),
+            "help": "adopt the rooms listed in a CSV file (- for stdin): space (meeting code, "
+            "URL or spaces/<id>), owner e-mail, and optionally the resource name; the rooms "
+            "of every owner are resolved as that owner, paced, and grouped by owner",
+        },
+    ),
+    (
+        ("--format",),
+        {
+            "choices": ("python", "yaml"),
+            "default": "python",
+            "help": "the program to write: Python (default) or, with --from, Pulumi YAML for "
+            "the provider plugin (meet:index:Space)",
+        },
+    ),
+)
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -153,6 +195,9 @@ class _Command:
     many_spaces: bool = False
     json_flag: bool = False
     note: str = ""
+    options: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = ()
+    """Options of this command only. With any, SPACE becomes optional (an option may replace
+    it: `adopt --from CSV`); the handler checks that one of them was given."""
 
 
 _GROUPS = {
@@ -185,10 +230,13 @@ _COMMANDS = (
         ("adopt",),
         "print a Pulumi program that adopts existing rooms with their current settings",
         _adopt,
-        "pulumi-meet adopt abc-mnop-xyz https://meet.google.com/def-ghij-klm > rooms.py",
+        "pulumi-meet adopt abc-mnop-xyz https://meet.google.com/def-ghij-klm > rooms.py\n"
+        "  pulumi-meet adopt --from rooms.csv > rooms.py",
         many_spaces=True,
         note="Paste the output into your program's __main__.py, then `pulumi up`: every room\n"
-        "is adopted without a change.",
+        "is adopted without a change. With --from, rooms that cannot be adopted are listed\n"
+        "on stderr and left out (exit status 1).",
+        options=_ADOPT_OPTIONS,
     ),
 )
 
@@ -210,10 +258,12 @@ def _add_command(parent: argparse._SubParsersAction[_Parser], command: _Command)
     parser.add_argument(
         "spaces" if command.many_spaces else "space",
         metavar="SPACE",
-        nargs="+" if command.many_spaces else None,
+        nargs=("*" if command.options else "+") if command.many_spaces else None,
         type=space_argument,
         help=ACCEPTED_FORMS,
     )
+    for flags, options in command.options:
+        parser.add_argument(*flags, **options)
     if command.json_flag:
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
     _add_connection_options(parser)

@@ -62,8 +62,11 @@ def test_emulator_down_exits_1(cli: Callable[..., Result]) -> None:
         env={"MEET_EMULATOR_HOST": host},
     )
     assert (result.code, result.out) == (1, "")
-    assert result.err.startswith("pulumi-meet: error: spaces.get spaces/abc-mnop-xyz: ")
-    assert f"http://{host} is reachable" in result.err
+    *retries, error = result.err_lines
+    # Each retry was said as it happened, then the error.
+    assert retries and all("retrying in" in line for line in retries), result.err
+    assert error.startswith("pulumi-meet: error: spaces.get spaces/abc-mnop-xyz: ")
+    assert f"http://{host} is reachable" in error
 
 
 def test_flag_overrides_the_environment(cli: Callable[..., Result], rooms: Rooms) -> None:
