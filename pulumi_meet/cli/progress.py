@@ -8,6 +8,7 @@ wait), elsewhere (a CI log, a pipe) plain lines — the waits, and the count eve
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -21,6 +22,8 @@ __all__ = ["LineSink", "ProgressBar", "is_terminal"]
 _PREFIX = "pulumi-meet: "
 _BAR_WIDTH = 24
 _REDRAW_SECONDS = 0.1  # a terminal redrawn more often flickers and costs the workers time
+_COUNT_LINES_FROM = 10  # fewer items are quick: the command's own summary says enough
+_DEFAULT_COLUMNS = 100
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -50,7 +53,8 @@ class ProgressBar:
 
     On a terminal: ``[######----------] 120/300 rooms resolved · waiting 4 s for …`` redrawn
     in place (cut to the terminal's width), warnings on their own lines above it. Elsewhere:
-    every message as a line, and ``120/300 rooms resolved`` at each tenth of the way.
+    every message as a line, and ``120/300 rooms resolved`` at each tenth of the way (from ten
+    items on).
     """
 
     def __init__(
@@ -92,7 +96,7 @@ class ProgressBar:
             if self.terminal:
                 self._status = "" if self.done >= self.total else self._status
                 self._draw(force=self.done >= self.total)
-            elif self.done >= self._next_report or self.done == self.total:
+            elif self.total >= _COUNT_LINES_FROM and self.done >= self._next_report:
                 self._line(f"{self.done}/{self.total} {self.what}")
                 while self._next_report <= self.done:
                     self._next_report += self._step()
@@ -104,6 +108,14 @@ class ProgressBar:
                 self._draw(force=True)
                 self._stream.write("\n")
                 self._stream.flush()
+
+    def _columns(self) -> int:
+        """The width of the terminal the bar is drawn on (a longer line would wrap)."""
+        try:
+            columns = os.get_terminal_size(self._stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            columns = 0
+        return columns or shutil.get_terminal_size((_DEFAULT_COLUMNS, 24)).columns
 
     def _line(self, text: str) -> None:
         if self.terminal:
@@ -123,6 +135,5 @@ class ProgressBar:
         text = f"[{bar}] {self.done}/{self.total} {self.what}"
         if self._status:
             text += f" · {self._status}"
-        width = shutil.get_terminal_size((100, 24)).columns - 1
-        self._stream.write("\r\x1b[K" + text[:width])
+        self._stream.write("\r\x1b[K" + text[: self._columns() - 1])
         self._stream.flush()
