@@ -6,10 +6,11 @@ a ledger is in use, until the ledger (`pulumi_meet.client.ledger`) says other pr
 room too; then it counts the call everywhere at once, so no slot is held while waiting for
 another.
 
-Fairness: when several owners wait for the same project bucket, the slot goes to the owner served
-least recently (ties: the earliest waiter), so one owner's 200 rooms take turns with another
-owner's 2 instead of queueing them behind. Only owners whose own bucket has room compete: an
-owner waiting for its per-user quota does not hold the project's turn.
+Fairness: when several owners wait for the same project bucket, its free slots go to the owners
+served least recently (ties: the earliest waiter), so one owner's 200 rooms take turns with
+another owner's 2 instead of queueing them behind. Only owners whose own bucket has room compete:
+an owner waiting for its per-user quota does not hold the project's turn. With k free slots the
+first k in that order go at once (a burst does not wait for one admission after another).
 
 Visibility: a wait of a second or more is reported through `pulumi_meet.client.progress` (at most
 once per bucket every few seconds) with who, which quota, how long and how many calls are queued.
@@ -200,10 +201,10 @@ class _Pacer:
             waiter.ready = False
             return _Wait(waiter.shared_blocked_until - now, "user", shared=True)
         waiter.ready = True
-        project_wait = waiter.project.wait_seconds()
-        if project_wait > 0:
-            return _Wait(project_wait, "project")
-        if self._next_in_line(waiter.project) is not waiter:
+        free = waiter.project.free_slots()
+        if free == 0:
+            return _Wait(waiter.project.wait_seconds(), "project")
+        if self._rank(waiter) >= free:
             return _Wait(_TURN_POLL, "turn")
         rows = self._shared_admission(waiter, call, ledger, now)
         if isinstance(rows, _Wait):
@@ -227,11 +228,16 @@ class _Pacer:
             return _Wait(answer.wait_seconds, "user", shared=True)
         return _Wait(answer.wait_seconds, "project", shared=True)
 
-    def _next_in_line(self, project: SlidingWindowLimiter) -> _Waiter | None:
-        ready = [w for w in self._waiting.get(project, []) if w.ready]
-        return min(
-            ready, key=lambda w: (self._served.get((project, w.owner), -1), w.seq), default=None
-        )
+    def _rank(self, waiter: _Waiter) -> int:
+        """How many competing waiters go before `waiter`: the owner served least recently
+        first, then the earliest waiter. With `free` slots, ranks below `free` may all go now."""
+        project = waiter.project
+
+        def order(other: _Waiter) -> tuple[int, int]:
+            return self._served.get((project, other.owner), -1), other.seq
+
+        mine = order(waiter)
+        return sum(1 for w in self._waiting.get(project, []) if w.ready and order(w) < mine)
 
     def _announcement(self, waiter: _Waiter, call: QuotaCall, wait: _Wait) -> str | None:
         """The message for this wait, when it is long and its bucket was not announced lately."""

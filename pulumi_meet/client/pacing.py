@@ -108,6 +108,16 @@ class SlidingWindowLimiter:
         with self._lock:
             return self._room(self._clock())
 
+    def free_slots(self) -> int:
+        """How many requests may be sent right now (0 while blocked by a Retry-After)."""
+        with self._lock:
+            now = self._clock()
+            self._recover(now)
+            self._prune(now)
+            if now < self._blocked_until:
+                return 0
+            return max(0, self.effective_capacity - len(self._entries))
+
     def admit_now(self) -> Admission:
         """Count a request without waiting; the caller (the `Pacer`) checked `wait_seconds`."""
         with self._lock:
