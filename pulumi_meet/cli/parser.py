@@ -113,10 +113,12 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------- handlers
 
 
-def _spaces_get(args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO) -> int:
-    from pulumi_meet.cli.spaces import get_space
+def _spaces_get(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: TextIO) -> int:
+    from pulumi_meet.cli.spaces import get_space, get_spaces
 
-    return get_space(options.client(), args.space, args.json, out)
+    if len(args.spaces) == 1:
+        return get_space(options.client(), args.spaces[0], args.json, out)
+    return get_spaces(options.client(), args.spaces, args.json, out, err)
 
 
 def _spaces_end_conference(
@@ -207,10 +209,14 @@ _GROUPS = {
 _COMMANDS = (
     _Command(
         ("spaces", "get"),
-        "show a meeting space",
+        "show meeting spaces",
         _spaces_get,
         "pulumi-meet spaces get https://meet.google.com/abc-mnop-xyz",
+        many_spaces=True,
         json_flag=True,
+        note="Several SPACEs are read in parallel, paced by the read quota, with progress on\n"
+        "stderr; --json then prints one JSON array. A room that cannot be read is reported\n"
+        "and the others are still shown (exit status 1).",
     ),
     _Command(
         ("spaces", "end-conference"),
