@@ -17,6 +17,7 @@ paces at; every figure comes from the emulator's request log.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 import time
@@ -191,7 +192,7 @@ def _owners(emulator: EmulatorProcess, workdir: Path, options: OrganisationOptio
                     options.project_creates_per_window,
                     window,
                     options.rooms,
-                    lambda e=engine, p=program: _up(e, p),
+                    functools.partial(_up, engine, program),
                 )
             )
     return runs

