@@ -26,7 +26,12 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
 from pulumi_meet.client import progress
 
-__all__ = ["EngineLogSink", "engine_address_from_argv", "install_in_dynamic_host"]
+__all__ = [
+    "EngineLogSink",
+    "engine_address_from_argv",
+    "in_dynamic_host",
+    "install_in_dynamic_host",
+]
 
 _LOG_TIMEOUT_SECONDS = 5.0
 _FLAGS_WITH_VALUE = frozenset({"--tracing", "--root", "--logtostderr-level"})
@@ -89,7 +94,8 @@ _INSTALLED: dict[str, EngineLogSink] = {}  # address → the sink (at most one: 
 _INSTALL_LOCK = threading.Lock()
 
 
-def _in_dynamic_host() -> bool:
+def in_dynamic_host() -> bool:
+    """Whether this process is a dynamic provider host (``python -m pulumi.dynamic``)."""
     spec = getattr(sys.modules.get("__main__"), "__spec__", None)
     return getattr(spec, "name", None) == _DYNAMIC_HOST_MAIN
 
@@ -100,7 +106,7 @@ def install_in_dynamic_host() -> EngineLogSink | None:
     Anywhere else (a test calling a provider in-process, a program) nothing changes.
     """
     with _INSTALL_LOCK:
-        if not _INSTALLED and _in_dynamic_host():
+        if not _INSTALLED and in_dynamic_host():
             address = engine_address_from_argv(sys.argv)
             if address is not None:
                 _INSTALLED[address] = EngineLogSink(address)
