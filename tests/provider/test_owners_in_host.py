@@ -38,8 +38,6 @@ def test_owners_take_turns_in_one_host(control: Control, start_host: HostFactory
     )
     owners = [f"owner{n}@example.com" for n in range(OWNERS)]
     rooms = [(owner, n) for owner in owners for n in range(ROOMS_PER_OWNER)]  # grouped by owner
-    import pulumi_meet as meet
-    from tests.engine import capture_program
 
     def program() -> None:
         meet.Space("probe")
