@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import re
 import threading
@@ -78,7 +79,15 @@ class RowProblem:
 
 
 def _is_header(cells: Sequence[str]) -> bool:
-    return len(cells) >= 2 and "@" not in cells[1]
+    """A first line naming no room and no owner (``space,owner,name``) is a header; a first
+    room with a malformed owner is not, and is reported like any other line."""
+    if len(cells) < 2 or "@" in cells[1]:
+        return False
+    try:
+        space_argument(cells[0].strip())
+    except argparse.ArgumentTypeError:
+        return True
+    return False
 
 
 def _parse(line: int, cells: Sequence[str]) -> CsvRow | RowProblem:
@@ -183,11 +192,23 @@ class _Resolver:
             self._bar.advance()
 
     def run(self, rows: Sequence[CsvRow]) -> list[_Adopted | RowProblem]:
+        """Every row's outcome, in the CSV's order."""
         with ThreadPoolExecutor(max_workers=min(_WORKERS, max(1, len(rows)))) as pool:
-            outcomes = list(pool.map(self.resolve, rows))
+            outcomes = list(pool.map(self.resolve, _owner_by_owner(rows)))
         if self._fatal is not None:
             raise self._fatal
-        return [outcome for outcome in outcomes if outcome is not None]
+        done = [outcome for outcome in outcomes if outcome is not None]
+        return sorted(done, key=lambda o: o.row.line if isinstance(o, _Adopted) else o.line)
+
+
+def _owner_by_owner(rows: Sequence[CsvRow]) -> list[CsvRow]:
+    """The rows taking turns by owner: a CSV sorted by owner would otherwise fill every worker
+    with the first owner's rows, all waiting for that owner's quota while the others idle."""
+    queues: dict[str, list[CsvRow]] = {}
+    for row in rows:
+        queues.setdefault(row.owner, []).append(row)
+    turns = itertools.zip_longest(*queues.values())
+    return [row for turn in turns for row in turn if row is not None]
 
 
 def _assign_names(adopted: Sequence[_Adopted]) -> list[str]:

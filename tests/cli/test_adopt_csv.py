@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from pulumi_meet.cli.adopt_csv import _owner_by_owner, read_rows
 from pulumi_meet.dynamic.providers import SpaceProvider
 from tests.cli.conftest import Result, Rooms
 from tests.cli.test_adopt import SPACE_TYPE, _expected_config, _program
@@ -146,6 +147,18 @@ def test_spaces_and_from_exclude_each_other(
     assert both.code == 2 and "not both" in both.err
     yaml_alone = run_main("adopt", "abc-mnop-xyz", "--format", "yaml")
     assert yaml_alone.code == 2 and "--format yaml needs --from" in yaml_alone.err
+
+
+def test_a_csv_sorted_by_owner_is_resolved_owner_by_owner() -> None:
+    lines = [
+        f"{code}-mnop-{suffix},{owner}"
+        for owner, suffix in ((LEAD, "xyz"), (OPS, "uvw"))
+        for code in ("abc", "def", "ghi")
+    ]
+    rows, problems = read_rows(["room,owner", "xyz-mnop-abc,not-an-email", *lines])
+    assert [p.line for p in problems] == [2]  # a malformed first room is not taken for a header
+    order = [(row.owner, row.line) for row in _owner_by_owner(rows)]
+    assert order == [(LEAD, 3), (OPS, 6), (LEAD, 4), (OPS, 7), (LEAD, 5), (OPS, 8)]
 
 
 # ------------------------------------------------------------------ progress on and off a terminal
