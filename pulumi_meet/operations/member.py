@@ -88,13 +88,24 @@ def create_member(client_for: ClientFor, props: Mapping[str, Any]) -> tuple[str,
 
 
 def update_member(
-    client_for: ClientFor, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    client_for: ClientFor,
+    id_: str,
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    preview: bool = False,
 ) -> dict[str, Any]:
-    """One ``members.patch`` with ``updateMask=role`` when the role changed, else no call."""
+    """One ``members.patch`` with ``updateMask=role`` when the role changed, else no call.
+
+    ``preview``: no call; the outputs carry the declared role.
+    """
     inputs = members.MemberInputs.from_props(news)
     owner = inputs.owner or schema.recorded_owner(olds)
     changed = members.changed_member_fields(news, olds)
-    if changed:
+    if changed and preview:
+        member = {spec.api_path[0]: olds.get(spec.path[0]) for spec in members.MEMBER_FIELDS}
+        member.update(schema.api_body(inputs.declared, changed))
+    elif changed:
         member = client_for(owner).patch_member(
             id_, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
         )

@@ -14,9 +14,9 @@ END_CONFERENCE: endActiveConference, ABANDON: none).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pulumi_meet.core import space_fields as schema
 from pulumi_meet.core import space_rules as rules
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from pulumi_meet.operations import ClientFor
 
 __all__ = [
+    "REPLACING_INPUTS",
     "SpaceDiff",
     "check_space",
     "create_space",
@@ -45,6 +46,15 @@ __all__ = [
     "unreachable",
     "update_space",
 ]
+
+REPLACING_INPUTS: Final[tuple[str, ...]] = ("adopt", "owner")
+"""The inputs whose change can replace a room: ``adopt`` naming another space, an explicit
+``owner`` naming another user. Every other input updates in place."""
+
+_REPLACE_RULES: Final[dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], bool]]] = {
+    "adopt": rules.adopt_changed,
+    "owner": rules.owner_changed,
+}
 
 # The field the RESTRICT deletion policy writes, taken from the one field table.
 _ACCESS_TYPE_FIELD = next(f for f in schema.CONFIG_FIELDS if f.path == ("config", "access_type"))
@@ -107,14 +117,7 @@ class SpaceDiff:
 
 def diff_space(olds: Mapping[str, Any], news: Mapping[str, Any]) -> SpaceDiff:
     """Compare the fields the user set with the old outputs. Makes no API call."""
-    replaces = [
-        name
-        for name, changed in (
-            ("adopt", rules.adopt_changed(olds, news)),
-            ("owner", rules.owner_changed(olds, news)),
-        )
-        if changed
-    ]
+    replaces = [name for name in REPLACING_INPUTS if _REPLACE_RULES[name](olds, news)]
     return SpaceDiff(
         replaces=replaces,
         changed=schema.changed_fields(news, olds),
@@ -139,13 +142,25 @@ def create_space(client_for: ClientFor, props: Mapping[str, Any]) -> tuple[str, 
 
 
 def update_space(
-    client_for: ClientFor, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    client_for: ClientFor,
+    id_: str,
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    preview: bool = False,
 ) -> dict[str, Any]:
-    """Exactly one ``spaces.patch`` naming the changed fields, or no call at all."""
+    """Exactly one ``spaces.patch`` naming the changed fields, or no call at all.
+
+    ``preview``: no call; the outputs are the old ones with the declared values laid over them.
+    """
     inputs = _Inputs.from_props(news)
     owner = schema.recorded_owner(olds) or inputs.owner
     changed = schema.changed_fields(inputs.declared, olds)
-    if changed:
+    if changed and preview:
+        live = schema.strip_nones(dict(olds))
+        for spec in changed:
+            schema.set_path(live, spec.path, schema.get_path(inputs.declared, spec.path))
+    elif changed:
         space = client_for(owner).patch_space(
             id_, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
         )
