@@ -39,6 +39,7 @@ __all__ = [
     "OUTPUT_NAMES",
     "PROVIDER_KEY",
     "SPACE_FIELDS",
+    "UNKNOWN",
     "Field",
     "Mutability",
     "Violation",
@@ -67,6 +68,8 @@ __all__ = [
 
 # The wire form of an unknown value; Check and Diff normally see `pulumi.output.Unknown` instead.
 _UNKNOWN_SENTINEL: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN: Final = _UNKNOWN_SENTINEL
+"""The engine's wire form of an unknown value (what a preview's computed outputs hold)."""
 
 
 class Mutability(Enum):

@@ -69,9 +69,18 @@ def diff_member(olds: Mapping[str, Any], news: Mapping[str, Any]) -> MemberDiff:
     )
 
 
-def create_member(client_for: ClientFor, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """One ``members.create`` carrying the e-mail and the role."""
+def create_member(
+    client_for: ClientFor, props: Mapping[str, Any], *, preview: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """One ``members.create`` carrying the e-mail and the role.
+
+    ``preview``: no call; no ID, and the member's name (and an implicit owner) unknown.
+    """
     inputs = members.MemberInputs.from_props(props)
+    if preview:
+        body = {"name": schema.UNKNOWN, **inputs.declared}
+        owner = inputs.owner or schema.UNKNOWN
+        return "", members.member_outputs(body, inputs.space, owner, inputs.owner)
     client = client_for(inputs.owner)
     # Resolve the identity before the create: nothing may fail after the member exists.
     owner = inputs.owner or client.identity

@@ -128,9 +128,17 @@ def diff_space(olds: Mapping[str, Any], news: Mapping[str, Any]) -> SpaceDiff:
 # -------------------------------------------------------------------- operations
 
 
-def create_space(client_for: ClientFor, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """One ``spaces.create`` with the whole config (adopt: one get, at most one patch)."""
+def create_space(
+    client_for: ClientFor, props: Mapping[str, Any], *, preview: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """One ``spaces.create`` with the whole config (adopt: one get, at most one patch).
+
+    ``preview``: no call; no ID, and every output the API decides is unknown.
+    """
     inputs = _Inputs.from_props(props)
+    if preview:
+        unknown = dict.fromkeys(schema.OUTPUT_NAMES, schema.UNKNOWN)
+        return "", _assemble(unknown, inputs, inputs.owner or schema.UNKNOWN)
     client = client_for(inputs.owner)
     # Resolve the identity before the create: nothing may fail after the space exists.
     owner = inputs.owner or client.identity
@@ -188,7 +196,7 @@ def read_space(
     if owner is None and "config" in space:
         owner = client.identity  # only the owner sees the config (Space.get)
     if importing and isinstance(live.get("config"), Mapping):
-        props = {**props, "declared_config": live["config"]}
+        props = {**props, "declared_config": _importable(live["config"])}
     return _read_result(str(space.get("name") or id_), live, props, owner)
 
 
@@ -255,6 +263,17 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
     return client.patch_space(
         str(space["name"]), schema.api_body(inputs.declared, changed), schema.update_mask(changed)
     )
+
+
+def _importable(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The live config as inputs that pass check: what a cross-field rule refuses is left out.
+
+    (Moderation restrictions of a room whose moderation is OFF are the API's reset values.)
+    """
+    declared = dict(config)
+    for violation in schema.config_conflicts(declared):
+        declared.pop(violation.property.split(".")[1], None)
+    return declared
 
 
 def _read_result(

@@ -89,9 +89,11 @@ def plain_map(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
 
 
 def property_value(value: Any) -> PropertyValue:
-    """Plain JSON data as a property value (the sentinel becomes an unknown)."""
-    if value == _UNKNOWN:
-        return PropertyValue.computed()
+    """Plain JSON data as a property value.
+
+    An unknown stays the wire sentinel string, which *is* the engine's encoding of an unknown:
+    the SDK's ``PropertyValue.marshal`` cannot encode its own ``Computed`` (pulumi 3.272).
+    """
     if isinstance(value, Mapping):
         return PropertyValue({str(k): property_value(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
@@ -253,16 +255,13 @@ class MeetProvider(Provider):
         props = plain_map(request.properties)
         if request.type == schema.SPACE:
             operation = space_ops.create_space
-            computed = [*fields.OUTPUT_NAMES, "owner"]
         elif request.type == schema.SPACE_MEMBER:
             operation = member_ops.create_member
-            computed = ["name", "role", "owner"]
         else:
             raise _unknown(request.type)
-        if request.preview:
-            outputs = {**props, **{name: _UNKNOWN for name in computed if not props.get(name)}}
-            return CreateResponse(resource_id="", properties=property_map(outputs))
-        resource_id, outputs = await self._run(operation, self._client, props)
+        resource_id, outputs = await self._run(
+            operation, self._client, props, preview=request.preview
+        )
         return CreateResponse(resource_id=resource_id, properties=property_map(outputs))
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
