@@ -1,0 +1,131 @@
+"""Errors through the plugin: gRPC statuses carrying the same actionable messages, check
+failures in the schema's camelCase, configuration checked before any call."""
+
+from __future__ import annotations
+
+import json
+
+import grpc
+import pytest
+from pulumi.runtime.proto import provider_pb2
+
+from pulumi_meet.client.settings import Settings
+from pulumi_meet.plugin.config import CONFIG_KEYS
+from pulumi_meet.plugin.schema import SPACE
+from tests.plugin.conftest import PluginFactory
+from tests.plugin.host import PluginError, PluginHost, urn
+from tests.provider.conftest import Control
+
+ROOM = urn(SPACE, "room")
+GONE = "spaces/AAAAAAAAAAAA"
+
+
+def test_check_failures_name_schema_properties_and_make_no_call(
+    control: Control, plugin: PluginHost
+) -> None:
+    news = {
+        "config": {
+            "accessTyp": "OPEN",
+            "moderation": "OFF",
+            "moderationRestrictions": {"chatRestriction": "HOSTS_ONLY"},
+        },
+        "deletionPolicy": "DELETE",
+        "adopt": "nothing",
+        "owner": "not-an-email",
+    }
+    _inputs, failures = plugin.check(ROOM, {}, news)
+    reasons = dict(failures)
+    assert list(reasons) == [
+        "config.accessTyp",
+        "config.moderationRestrictions",
+        "deletionPolicy",
+        "adopt",
+        "owner",
+    ]
+    assert "did you mean 'accessType'?" in reasons["config.accessTyp"]
+    assert "allowed: accessType, entryPointAccess" in reasons["config.accessTyp"]
+    assert (
+        "Set config.moderation to ON or remove config.moderationRestrictions"
+        in reasons["config.moderationRestrictions"]
+    )
+    assert reasons["deletionPolicy"] == "'DELETE' is not one of RESTRICT, END_CONFERENCE, ABANDON"
+    _inputs, failures = plugin.check(ROOM, {}, {"config": {"accessType": "OPNE"}})
+    assert failures == [("config.accessType", "'OPNE' is not one of OPEN, TRUSTED, RESTRICTED")]
+    assert control.methods() == []
+
+
+def test_reading_a_room_that_is_gone_is_permission_denied_with_what_to_do(
+    plugin: PluginHost,
+) -> None:
+    with pytest.raises(PluginError) as failed:
+        plugin.read(ROOM, GONE, {"name": GONE, "owner": "developer@example.com"})
+    assert failed.value.code is grpc.StatusCode.PERMISSION_DENIED
+    assert failed.value.details.startswith(
+        f"spaces.get: cannot read {GONE} as developer@example.com"
+    )
+    assert "`pulumi state delete <urn>`" in failed.value.details
+    assert "Traceback" not in failed.value.details
+
+
+def test_deleting_a_room_that_is_gone_advises_deletion_policy_in_camel_case(
+    plugin: PluginHost,
+) -> None:
+    with pytest.raises(PluginError) as failed:
+        plugin.delete(ROOM, GONE, {"name": GONE, "deletionPolicy": "END_CONFERENCE"})
+    assert failed.value.code is grpc.StatusCode.PERMISSION_DENIED
+    assert "set deletionPolicy='ABANDON', run `pulumi up`" in failed.value.details
+
+
+def test_a_disabled_api_passes_through_as_it_is(control: Control, plugin: PluginHost) -> None:
+    control.emulator_json("PUT", "apps/emulator-project", {"meetApiEnabled": False})
+    checked, _ = plugin.check(ROOM, {}, {})
+    with pytest.raises(PluginError) as failed:
+        plugin.create(ROOM, checked)
+    assert failed.value.code is grpc.StatusCode.PERMISSION_DENIED
+    assert "cannot read" not in failed.value.details  # not re-worded into "gone or no access"
+    assert "enable" in failed.value.details.lower()
+
+
+def test_config_is_checked_per_key_and_credentials_stay_secret(
+    start_plugin: PluginFactory,
+) -> None:
+    plugin = start_plugin()
+    inputs, failures = plugin.check_config(
+        {
+            "emulatorHost": "ftp://nowhere/x",
+            "readsPerMinute": "-3",
+            "credentials": json.dumps({"type": "authorized_user"}),
+            "version": "0.1.0",
+        }
+    )
+    assert [p for p, _ in failures] == ["emulatorHost", "readsPerMinute"]
+    assert "must be host:port" in dict(failures)["emulatorHost"]
+    assert inputs["credentials"]["value"] == json.dumps({"type": "authorized_user"})
+    assert set(inputs["credentials"]) == {"4dabf18193072939515e22adb298388d", "value"}
+    assert inputs["version"] == "0.1.0"  # the engine's own keys pass through
+
+
+def test_bad_config_fails_configure_with_invalid_argument(start_plugin: PluginFactory) -> None:
+    plugin = start_plugin()
+    with pytest.raises(PluginError) as failed:
+        plugin.configure({"impersonateUser": "nobody"})
+    assert failed.value.code is grpc.StatusCode.INVALID_ARGUMENT
+    assert "meet:impersonateUser" in failed.value.details
+
+
+def test_config_arrives_as_variables_alone_too(
+    control: Control, start_plugin: PluginFactory
+) -> None:
+    plugin = start_plugin()
+    request_config = {"user": "someone@example.com", "emulatorHost": control.host_port}
+    variables = {f"meet:config:{k}": v for k, v in request_config.items()}
+    plugin.call("Configure", provider_pb2.ConfigureRequest(variables=variables))
+    checked, _ = plugin.check(ROOM, {}, {})
+    _id, outputs = plugin.create(ROOM, checked)
+    assert outputs["owner"] == "someone@example.com"
+
+
+def test_the_config_table_names_exactly_the_keys_settings_reads() -> None:
+    read: list[str] = []
+    Settings.from_config(read.append, environ={})
+    assert sorted(f"meet:{key.name}" for key in CONFIG_KEYS) == sorted(read)
