@@ -212,3 +212,23 @@ def test_get_space_by_code_and_url(control: Control, plugin: PluginHost) -> None
     returned, failures = plugin.invoke(GET_SPACE, {"space": "not a room", "owner": "x"})
     assert [p for p, _ in failures] == ["owner", "space"]
     assert control.methods() == ["spaces.get"] * 3
+
+
+def test_parallel_calls_overlap_as_the_engine_sends_them(
+    control: Control, plugin: PluginHost
+) -> None:
+    """The engine sends up to `--parallel` calls at once; blocking calls must not queue."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    delay, rooms = 0.4, 8
+    rule = {"path": "^/v2/spaces$", "delaySeconds": delay, "times": rooms}
+    control.emulator_json("PUT", "faults", {"rules": [rule]})
+    checked, _ = plugin.check(ROOM, {}, {})
+    started = time.monotonic()
+    with ThreadPoolExecutor(rooms) as pool:
+        created = list(pool.map(lambda _: plugin.create(ROOM, checked), range(rooms)))
+    elapsed = time.monotonic() - started
+    assert len({id_ for id_, _ in created}) == rooms
+    assert control.methods() == ["spaces.create"] * rooms
+    assert delay <= elapsed < delay * rooms / 2, elapsed  # serial would take delay * rooms
