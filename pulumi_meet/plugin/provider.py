@@ -206,6 +206,31 @@ class MeetProvider(Provider):
         }
         return CheckResponse(inputs=inputs, failures=failures)
 
+    async def diff_config(self, request: DiffRequest) -> DiffResponse:
+        """A change of provider configuration updates it; it never replaces the provider.
+
+        Replacing the provider would replace every room it manages, and no ``meet:`` key names
+        the rooms themselves (who owns a room is its ``owner``, recorded in its state).
+        """
+        olds = {key: plain(value) for key, value in request.old_state.items()}
+        news = {key: plain(value) for key, value in request.new_inputs.items()}
+        changed = sorted(key for key in olds.keys() | news.keys() if olds.get(key) != news.get(key))
+        return DiffResponse(
+            changes=bool(changed),
+            diffs=changed,
+            detailed_diff={
+                key: PropertyDiff(
+                    PropertyDiffKind.ADD
+                    if key not in olds
+                    else PropertyDiffKind.DELETE
+                    if key not in news
+                    else PropertyDiffKind.UPDATE,
+                    input_diff=True,
+                )
+                for key in changed
+            },
+        )
+
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Read the ``meet:`` keys (``args``, else ``variables``) into plain settings.
 

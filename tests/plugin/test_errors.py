@@ -13,7 +13,7 @@ from pulumi_meet.client.settings import Settings
 from pulumi_meet.plugin.config import CONFIG_KEYS
 from pulumi_meet.plugin.schema import SPACE
 from tests.plugin.conftest import PluginFactory
-from tests.plugin.host import PluginError, PluginHost, urn
+from tests.plugin.host import PluginError, PluginHost, to_struct, urn
 from tests.provider.conftest import Control
 
 ROOM = urn(SPACE, "room")
@@ -129,3 +129,25 @@ def test_the_config_table_names_exactly_the_keys_settings_reads() -> None:
     read: list[str] = []
     Settings.from_config(read.append, environ={})
     assert sorted(f"meet:{key.name}" for key in CONFIG_KEYS) == sorted(read)
+
+
+def test_a_config_change_updates_the_provider_and_never_replaces_it(
+    start_plugin: PluginFactory,
+) -> None:
+    plugin = start_plugin()
+    olds = {"impersonateUser": "a@example.com", "version": "0.1.0"}
+    news = {"impersonateUser": "b@example.com", "user": "u@example.com", "version": "0.1.0"}
+    request = provider_pb2.DiffRequest(
+        urn=urn("pulumi:providers:meet", "default"),
+        olds=to_struct(olds),
+        news=to_struct(news),
+    )
+    response = plugin.call("DiffConfig", request)
+    assert response.changes == provider_pb2.DiffResponse.DIFF_SOME
+    assert list(response.replaces) == [] and list(response.diffs) == ["impersonateUser", "user"]
+    kinds = {
+        k: provider_pb2.PropertyDiff.Kind.Name(v.kind) for k, v in response.detailedDiff.items()
+    }
+    assert kinds == {"impersonateUser": "UPDATE", "user": "ADD"}
+    request = provider_pb2.DiffRequest(olds=to_struct(olds), news=to_struct(olds))
+    assert plugin.call("DiffConfig", request).changes == provider_pb2.DiffResponse.DIFF_NONE
