@@ -77,13 +77,20 @@ def test_deleting_a_room_that_is_gone_advises_deletion_policy_in_camel_case(
 
 
 def test_a_disabled_api_passes_through_as_it_is(control: Control, plugin: PluginHost) -> None:
-    control.emulator_json("PUT", "apps/emulator-project", {"meetApiEnabled": False})
     checked, _ = plugin.check(ROOM, {}, {})
-    with pytest.raises(PluginError) as failed:
-        plugin.create(ROOM, checked)
-    assert failed.value.code is grpc.StatusCode.PERMISSION_DENIED
-    assert "cannot read" not in failed.value.details  # not re-worded into "gone or no access"
-    assert "enable" in failed.value.details.lower()
+    id_, outputs = plugin.create(ROOM, checked)
+    control.emulator_json("PUT", "apps/emulator-project", {"meetApiEnabled": False})
+    for call in (
+        lambda: plugin.read(ROOM, id_, outputs),
+        lambda: plugin.delete(ROOM, id_, outputs),
+        lambda: plugin.create(ROOM, checked),
+    ):
+        with pytest.raises(PluginError) as failed:
+            call()
+        assert failed.value.code is grpc.StatusCode.PERMISSION_DENIED
+        # Not re-worded into "gone or no access": the message says which switch to flip.
+        assert "no longer exists" not in failed.value.details
+        assert "enable" in failed.value.details.lower()
 
 
 def test_config_is_checked_per_key_and_credentials_stay_secret(

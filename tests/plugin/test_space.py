@@ -232,3 +232,29 @@ def test_parallel_calls_overlap_as_the_engine_sends_them(
     assert len({id_ for id_, _ in created}) == rooms
     assert control.methods() == ["spaces.create"] * rooms
     assert delay <= elapsed < delay * rooms / 2, elapsed  # serial would take delay * rooms
+
+
+def test_pacing_and_retries_apply_as_in_the_dynamic_provider(
+    control: Control, start_plugin: PluginFactory
+) -> None:
+    import time
+
+    plugin = start_plugin()
+    # 2 creates per 1-s window (createsPerMinute is scaled to the window).
+    plugin.configure(
+        {"emulatorHost": control.host_port, "createsPerMinute": 120, "quotaWindowSeconds": 1}
+    )
+    checked, _ = plugin.check(ROOM, {}, {})
+    started = time.monotonic()
+    created = [plugin.create(ROOM, checked) for _ in range(3)]
+    assert time.monotonic() - started >= 0.9  # the third waited for the window
+    control.clear()
+    rule = {"method": "spaces.get", "status": 503, "times": 1}
+    control.emulator_json("PUT", "faults", {"rules": [rule]})
+    id_, outputs = created[0]
+    found = plugin.read(ROOM, id_, outputs)
+    assert found is not None and found[0] == id_
+    assert [(c["apiMethod"], c["status"]) for c in control.calls()] == [
+        ("spaces.get", 503),
+        ("spaces.get", 200),
+    ]
