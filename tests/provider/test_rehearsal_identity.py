@@ -142,6 +142,26 @@ def test_delegation_on_the_emulator_manages_the_rehearsals_rooms(
     assert _who(control) == [("spaces.get", OWNER), ("spaces.patch", OWNER)]
 
 
+def test_another_apps_room_needs_the_settings_scope_as_in_production(
+    control: Control, start_host: HostFactory
+) -> None:
+    """A room made by another app (the Meet web app, another project) is out of reach with
+    ``meetings.space.created`` alone; ``meetings.space.settings`` lets its owner adopt it."""
+    theirs = control.as_user(OWNER, "POST", "/v2/spaces", app="meet-web", json={})
+    program = _program(cohost=None, adopt=theirs["name"], config={"access_type": "RESTRICTED"})
+    env = {"MEET_EMULATOR_HOST": control.host_port}
+    engine = Engine(start_host(env), config={"meet:impersonateUser": OWNER})
+    with pytest.raises(ProviderError) as failed:
+        engine.up(program)
+    assert f"no such space, or {OWNER} may not see it" in failed.value.details
+    scopes = "meetings.space.created,meetings.space.settings"
+    engine.use_host(start_host(env), {"meet:impersonateUser": OWNER, "meet:scopes": scopes})
+    control.clear()
+    assert _ops(engine.up(program)) == ["create"]
+    assert _who(control) == [("spaces.get", OWNER), ("spaces.patch", OWNER)]
+    assert _owners(control) == [(theirs["name"], OWNER, "meet-web")]
+
+
 @pytest.mark.parametrize(
     ("config", "named"),
     [
