@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import OWNER as DEFAULT_USER
 from tests.cli.conftest import Result, Rooms
-from tests.emulator.conftest import Control
+from tests.control import DEFAULT_USER, Control
 from tests.engine import capture_program
 
 OWNER = "owner@example.com"
@@ -44,7 +43,7 @@ def pulumi_meet(cli_env: dict[str, str]) -> Cli:
 
 
 def _who(control: Control) -> list[tuple[str, str]]:
-    return [(e["apiMethod"], e["principal"]) for e in control.get("requests")["requests"]]
+    return [(e["apiMethod"], e["principal"]) for e in control.calls()]
 
 
 def test_end_conference_acts_as_meet_impersonate_user(
@@ -52,7 +51,7 @@ def test_end_conference_acts_as_meet_impersonate_user(
 ) -> None:
     space = rooms.create(owner=OWNER)
     rooms.start_conference(space["name"], [OWNER, "guest@example.com"])
-    control.delete("requests")
+    control.clear()
     env = {"MEET_IMPERSONATE_USER": OWNER}
     result = pulumi_meet("spaces", "end-conference", space["meetingCode"], env=env)
     assert (result.code, result.err) == (0, "")
@@ -65,7 +64,7 @@ def test_adopt_acts_as_meet_impersonate_user_and_names_them_owner(
     pulumi_meet: Cli, rooms: Rooms, control: Control
 ) -> None:
     space = rooms.create({"accessType": "RESTRICTED"}, owner=OWNER)
-    control.delete("requests")
+    control.clear()
     result = pulumi_meet("adopt", space["name"], env={"MEET_IMPERSONATE_USER": OWNER})
     assert (result.code, result.err) == (0, "")
     assert _who(control) == [("spaces.get", OWNER)]
@@ -78,7 +77,7 @@ def test_as_comes_before_meet_impersonate_user(
     pulumi_meet: Cli, rooms: Rooms, control: Control
 ) -> None:
     space = rooms.create({"accessType": "RESTRICTED"}, owner=OWNER)
-    control.delete("requests")
+    control.clear()
     env = {"MEET_IMPERSONATE_USER": "someone@example.com"}
     result = pulumi_meet("spaces", "get", space["name"], "--json", "--as", OWNER, env=env)
     assert (result.code, result.err) == (0, "")

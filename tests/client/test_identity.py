@@ -11,7 +11,8 @@ from pulumi_meet.client.identity import acting_user, emulator_mints_tokens
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
-from tests.client.conftest import CREATED, Control, emulator_settings
+from tests.client.conftest import CREATED, emulator_settings
+from tests.control import Control
 
 OWNER = "owner@example.com"
 EMULATOR = {"meet:emulatorHost": "127.0.0.1:9"}
@@ -92,7 +93,7 @@ def test_emulator_tokens_act_as_the_impersonated_user(emulator: Emulator, contro
     assert [(s["owner"], s["creatorApp"]) for s in control.spaces()] == [
         (OWNER, "emulator-project")
     ]
-    assert [entry["principal"] for entry in control.requests()] == [OWNER]
+    assert [entry["principal"] for entry in control.calls()] == [OWNER]
 
 
 def test_a_login_named_to_act_for_someone_else_is_refused_before_any_call(
@@ -106,7 +107,7 @@ def test_a_login_named_to_act_for_someone_else_is_refused_before_any_call(
     assert f"act as alice@example.com; they cannot act for {OWNER}" in message
     assert "meet:impersonateUser / MEET_IMPERSONATE_USER" in message
     assert "unset it to act as alice@example.com" in message
-    assert control.requests() == []
+    assert control.calls() == []
 
     same = emulator_settings(emulator, credentials=info, impersonateUser="Alice@Example.com")
     get_client(same).create_space({})

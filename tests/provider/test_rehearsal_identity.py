@@ -43,8 +43,7 @@ def _who(control: Control) -> list[tuple[str, str]]:
 
 
 def _owners(control: Control) -> list[tuple[str, str, str]]:
-    spaces = control.emulator_json("GET", "spaces")["spaces"]
-    return [(space["name"], space["owner"], space["creatorApp"]) for space in spaces]
+    return [(space["name"], space["owner"], space["creatorApp"]) for space in control.spaces()]
 
 
 @pytest.fixture(params=["stack config", "environment"])
@@ -130,8 +129,7 @@ def test_delegation_on_the_emulator_manages_the_rehearsals_rooms(
     engine = Engine(start_host(env), config={"meet:impersonateUser": OWNER})
     program = _program(cohost=None, config={"access_type": "OPEN"})
     engine.up(program)
-    delegation = {"domainWideDelegationScopes": [CREATED]}  # no project: the default one
-    key = control.emulator_json("POST", "serviceAccounts", delegation)
+    key = control.service_account([CREATED])  # no project: the emulator's default one
     assert key["project_id"] == EMULATOR_APP
     config = {"meet:credentials": json.dumps(key), "meet:impersonateUser": OWNER}
     engine.use_host(start_host(env), config)
@@ -175,9 +173,7 @@ def test_another_apps_room_needs_the_settings_scope_as_in_production(
 def test_a_user_login_still_refuses_a_user_it_cannot_act_for(
     control: Control, start_host: HostFactory, config: dict[str, str], named: str
 ) -> None:
-    carol = control.emulator_json(
-        "POST", "authorizedUsers", {"email": "carol@example.com", "scopes": [CREATED]}
-    )
+    carol = control.authorized_user("carol@example.com", scopes=[CREATED])
     engine = Engine(
         start_host({"MEET_EMULATOR_HOST": control.host_port}),
         config={"meet:credentials": json.dumps(carol), **config},
