@@ -63,7 +63,8 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
             who still joins without knocking). Changed in place.
         :param owner: The user who owns the space; the provider acts as this user (only the
             owner manages members). Default: the owner of ``space`` when it is a :class:`Space`,
-            else ``meet:impersonateUser`` or the credentials' user.
+            else ``meet:impersonateUser``, else the credentials' user (on an emulator without
+            credentials: ``meet:user``).
         """
         if isinstance(space, Space):
             owner = owner if owner is not None else space.owner

@@ -96,7 +96,8 @@ class MemberProvider(_MeetProvider):
 
     Every call acts as the space's owner, since only the owner manages members: the explicit
     ``owner`` input, else the owner recorded when the member was created, else the configured
-    identity (``meet:impersonateUser``, the credentials' user, or ``meet:user`` on an emulator).
+    identity (``pulumi_meet.client.identity``: ``meet:impersonateUser``, the credentials' user,
+    or ``meet:user`` on an emulator without credentials).
     """
 
     # Pickles name the class by this stable path (see pulumi_meet._provider), not by this module.

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.control import Control
 from tests.plugin.host import PluginHost
-from tests.provider.conftest import Control, control, emulator  # noqa: F401 (fixtures)
+from tests.provider.conftest import control, emulator  # noqa: F401 (fixtures)
 
 PluginFactory = Callable[..., PluginHost]
 

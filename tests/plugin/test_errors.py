@@ -12,9 +12,9 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.plugin.config import CONFIG_KEYS
 from pulumi_meet.plugin.schema import SPACE
+from tests.control import Control
 from tests.plugin.conftest import PluginFactory
 from tests.plugin.host import PluginError, PluginHost, to_struct, urn
-from tests.provider.conftest import Control
 
 ROOM = urn(SPACE, "room")
 GONE = "spaces/AAAAAAAAAAAA"
@@ -79,7 +79,7 @@ def test_deleting_a_room_that_is_gone_advises_deletion_policy_in_camel_case(
 def test_a_disabled_api_passes_through_as_it_is(control: Control, plugin: PluginHost) -> None:
     checked, _ = plugin.check(ROOM, {}, {})
     id_, outputs = plugin.create(ROOM, checked)
-    control.emulator_json("PUT", "apps/emulator-project", {"meetApiEnabled": False})
+    control.put("apps/emulator-project", {"meetApiEnabled": False})
     for call in (
         lambda: plugin.read(ROOM, id_, outputs),
         lambda: plugin.delete(ROOM, id_, outputs),

@@ -8,8 +8,8 @@ import grpc
 import pytest
 
 from pulumi_meet.plugin.schema import SPACE, SPACE_MEMBER
+from tests.control import DEFAULT_USER, Control
 from tests.plugin.host import PluginError, PluginHost, urn
-from tests.provider.conftest import DEFAULT_USER, Control
 
 MEMBER = urn(SPACE_MEMBER, "cohost")
 

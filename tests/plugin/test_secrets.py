@@ -13,9 +13,9 @@ import json
 import pytest
 
 from pulumi_meet.plugin.schema import GET_SPACE, SPACE
+from tests.control import Control
 from tests.plugin.conftest import PluginFactory
 from tests.plugin.host import PluginError, secret, urn
-from tests.provider.conftest import Control
 from tests.security.test_secret_scan import CREATED, credential_values, leaks
 
 OWNER = "lead@example.com"
@@ -23,7 +23,7 @@ ROOM = urn(SPACE, "room")
 
 
 def test_no_credential_material_anywhere(control: Control, start_plugin: PluginFactory) -> None:
-    key = control.service_account_key([CREATED])
+    key = control.service_account([CREATED])
     secrets = credential_values(key)
     assert len(secrets) >= 2
     plugin = start_plugin()

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from pulumi_meet.plugin.schema import GET_SPACE, SPACE
+from tests.control import DEFAULT_USER, Control
 from tests.plugin.conftest import PluginFactory
 from tests.plugin.host import UNKNOWN, PluginHost, urn
-from tests.provider.conftest import DEFAULT_USER, Control
 
 ROOM = urn(SPACE, "standup")
 CONFIG = {"accessType": "TRUSTED", "moderation": "ON"}
@@ -223,7 +223,7 @@ def test_parallel_calls_overlap_as_the_engine_sends_them(
 
     delay, rooms = 0.4, 8
     rule = {"path": "^/v2/spaces$", "delaySeconds": delay, "times": rooms}
-    control.emulator_json("PUT", "faults", {"rules": [rule]})
+    control.faults(rule)
     checked, _ = plugin.check(ROOM, {}, {})
     started = time.monotonic()
     with ThreadPoolExecutor(rooms) as pool:
@@ -250,7 +250,7 @@ def test_pacing_and_retries_apply_as_in_the_dynamic_provider(
     assert time.monotonic() - started >= 0.9  # the third waited for the window
     control.clear()
     rule = {"method": "spaces.get", "status": 503, "times": 1}
-    control.emulator_json("PUT", "faults", {"rules": [rule]})
+    control.faults(rule)
     id_, outputs = created[0]
     found = plugin.read(ROOM, id_, outputs)
     assert found is not None and found[0] == id_
