@@ -31,7 +31,7 @@ import pulumi_meet
 from pulumi_meet import exceptions as errors
 from pulumi_meet.plugin.names import camel_text
 
-__all__ = ["MeetServicer", "grpc_status", "main"]
+__all__ = ["MeetServicer", "grpc_status", "main", "parse_arguments"]
 
 # Most specific first: the first matching class decides the status.
 _STATUSES: Final[tuple[tuple[type[errors.MeetError], grpc.StatusCode], ...]] = (
@@ -151,13 +151,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     _serve(args)
 
 
-def _serve(args: list[str]) -> None:
-    """The SDK's ``server.main``, serving :class:`MeetServicer`; SIGTERM stops it cleanly too."""
-    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
-    from pulumi.runtime.proto import provider_pb2_grpc
-
-    from pulumi_meet.plugin.provider import MeetProvider
-
+def parse_arguments(args: Sequence[str]) -> argparse.Namespace:
+    """The engine's arguments: flags (some with a value), then the engine's address."""
     parser = argparse.ArgumentParser(
         prog="pulumi-resource-meet",
         description="The meet Pulumi provider plugin (a gRPC server the Pulumi engine starts). "
@@ -166,7 +161,21 @@ def _serve(args: list[str]) -> None:
     parser.add_argument("engine", help="the Pulumi engine's address")
     parser.add_argument("--logflow", action="store_true", help="accepted and ignored")
     parser.add_argument("--logtostderr", action="store_true", help="accepted and ignored")
-    known, _rest = parser.parse_known_args(args)
+    # Flags the engine may pass with a value: declared so that their value is not the address.
+    parser.add_argument("--tracing", help="accepted and ignored (a tracing endpoint)")
+    parser.add_argument("--root", help="accepted and ignored (the project's root)")
+    known, _rest = parser.parse_known_args(list(args))
+    return known
+
+
+def _serve(args: list[str]) -> None:
+    """The SDK's ``server.main``, serving :class:`MeetServicer`; SIGTERM stops it cleanly too."""
+    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+    from pulumi.runtime.proto import provider_pb2_grpc
+
+    from pulumi_meet.plugin.provider import MeetProvider
+
+    known = parse_arguments(args)
 
     async def serve() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)

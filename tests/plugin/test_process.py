@@ -10,6 +10,7 @@ import pytest
 
 import pulumi_meet
 from pulumi_meet.plugin.schema import schema_text
+from pulumi_meet.plugin.server import parse_arguments
 from tests.plugin.conftest import PluginFactory
 from tests.plugin.host import PLUGIN, PluginHost
 
@@ -61,3 +62,10 @@ def test_a_second_start_is_refused(start_plugin: PluginFactory) -> None:
     host = start_plugin()
     with pytest.raises(RuntimeError, match="already started"):
         host.start()
+
+
+def test_the_engine_address_is_found_among_the_engines_flags() -> None:
+    """The engine may pass `--logtostderr -v=9 --tracing URL` before its address."""
+    args = ["--logtostderr", "-v=9", "--tracing", "http://t:1", "--logflow", "127.0.0.1:5555"]
+    assert parse_arguments(args).engine == "127.0.0.1:5555"
+    assert parse_arguments(["127.0.0.1:7"]).engine == "127.0.0.1:7"
