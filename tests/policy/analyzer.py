@@ -20,6 +20,7 @@ so a pack that logged through the engine would be seen too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -215,10 +216,15 @@ class Analyzer:
             target=lambda: first.put(self._process.stdout.readline()),  # type: ignore[union-attr]
             daemon=True,
         ).start()
-        threading.Thread(target=self._pump_stderr, daemon=True).start()
+        stderr_pump = threading.Thread(target=self._pump_stderr, daemon=True)
+        stderr_pump.start()
         try:
             port = int(first.get(timeout=_START_TIMEOUT_SECONDS).strip())
         except (queue.Empty, ValueError):
+            # A pack that failed to load exits on its own: collect all it said on stderr.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=2)
+            stderr_pump.join(timeout=2)
             self.stop()
             raise RuntimeError(f"the analyzer printed no port:\n{self.stderr}") from None
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
