@@ -252,6 +252,16 @@ _STRING_OPS: Final = frozenset(
 )
 _GET_OPS: Final = frozenset({"GET", "BINGET", "LONG_BINGET"})
 _PUT_OPS: Final = frozenset({"PUT", "BINPUT", "LONG_BINPUT"})
+_TUPLE_SIZES: Final[Mapping[str, int | None]] = {
+    "TUPLE": None,
+    "EMPTY_TUPLE": 0,
+    "TUPLE1": 1,
+    "TUPLE2": 2,
+    "TUPLE3": 3,
+}
+_RECONSTRUCTORS: Final = frozenset(
+    {_Global("copy_reg", "_reconstructor"), _Global("copyreg", "_reconstructor")}
+)
 
 
 def provider_class(encoded: str) -> tuple[str, str] | None:
@@ -295,14 +305,27 @@ def _apply_symbolic(name: str, arg: Any, stack: list[object], memo: dict[int, ob
         top, below = stack.pop(), stack.pop()
         ok = isinstance(below, str) and isinstance(top, str)
         stack.append(_Global(str(below), str(top)) if ok else _OTHER)
+    elif name in _TUPLE_SIZES:
+        _build_tuple(_TUPLE_SIZES[name], stack)
     elif name in ("NEWOBJ", "REDUCE", "NEWOBJ_EX"):
         if name == "NEWOBJ_EX":
             stack.pop()  # keyword arguments
-        stack.pop()  # positional arguments
-        stack.append(_Instance(stack.pop()))
+        arguments = stack.pop()
+        function = stack.pop()
+        # Protocols 0 and 1 build instances as copyreg._reconstructor(cls, base, state).
+        if function in _RECONSTRUCTORS and isinstance(arguments, tuple) and arguments:
+            function = arguments[0]
+        stack.append(_Instance(function))
     elif name == "BUILD":
         stack.pop()  # the state; the object stays what it was
-    elif name == "MEMOIZE":
+    else:
+        return _apply_memo(name, arg, stack, memo)
+    return True
+
+
+def _apply_memo(name: str, arg: Any, stack: list[object], memo: dict[int, object]) -> bool:
+    """The memo and the mark: how a pickle refers back to a value it already pushed."""
+    if name == "MEMOIZE":
         memo[len(memo)] = stack[-1]
     elif name in _PUT_OPS:
         memo[int(arg)] = stack[-1]
@@ -313,6 +336,19 @@ def _apply_symbolic(name: str, arg: Any, stack: list[object], memo: dict[int, ob
     else:
         return False
     return True
+
+
+def _build_tuple(size: int | None, stack: list[object]) -> None:
+    """TUPLE (up to its mark), EMPTY_TUPLE, TUPLE1..3: kept, as reconstructors need the items."""
+    items: list[object] = []
+    if size is None:
+        while (item := stack.pop()) is not _MARK:
+            items.append(item)
+        items.reverse()
+    else:
+        items = stack[len(stack) - size :] if size else []
+        del stack[len(stack) - size :]
+    stack.append(tuple(items))
 
 
 def _apply_generic(opcode: pickletools.OpcodeInfo, stack: list[object]) -> None:
