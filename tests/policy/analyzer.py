@@ -5,7 +5,8 @@ directory. ``pulumi.policy``'s ``__main__`` runs the pack's ``__main__.py``, who
 ``PolicyPack(...)`` starts a gRPC ``pulumirpc.Analyzer`` server on a free loopback port, prints
 the port as the first stdout line and blocks. The engine then calls ``GetPluginInfo``,
 ``GetAnalyzerInfo`` and ``Configure`` (the stack's policy config, validated against each policy's
-schema by the CLI), and, during a preview or an update, ``Analyze`` once per resource and ``AnalyzeStack`` at the end.
+schema by the CLI), and, during a preview or an update, ``Analyze`` once per resource and
+``AnalyzeStack`` at the end.
 
 What the engine sends (pkg/resource/plugin/analyzer_plugin.go): the resource's type, URN and name,
 its properties marshalled with unknowns and secrets kept and **top-level keys starting with ``__``
