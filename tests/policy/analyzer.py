@@ -35,6 +35,8 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
 
 __all__ = [
@@ -149,12 +151,23 @@ def engine_properties(
     struct = struct_pb2.Struct()
     struct.update(
         {
-            key: value
+            key: _wire(value)
             for key, value in properties.items()
             if value is not None and not (skip_internal_keys and key.startswith("__"))
         }
     )
     return struct
+
+
+def _wire(value: Any) -> Any:
+    """Unknowns (as a provider's Check returns them in a preview) in their wire form."""
+    if isinstance(value, Unknown):
+        return rpc.UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: _wire(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_wire(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
