@@ -31,7 +31,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from meet_policy.resources import UNKNOWN, MeetResource, identify
+from meet_policy.resources import ACCESS_OPEN, SETTING_ON, UNKNOWN, MeetResource, identify
 
 __all__ = [
     "CONFIG_DEFAULTS",
@@ -92,7 +92,7 @@ def in_pipeline(environ: Mapping[str, str] | None = None) -> bool:
 
 def _open_access(args: ResourceValidationArgs, report: ReportViolation) -> None:
     room = _meet(args)
-    if room is None or room.kind != "space" or room.get("access_type") != "OPEN":
+    if room is None or room.kind != "space" or room.get("access_type") != ACCESS_OPEN:
         return
     patterns = [str(p) for p in _config(OPEN_ACCESS, args)["allowedNames"]]
     if any(fnmatch.fnmatchcase(args.name, pattern) for pattern in patterns):
@@ -156,9 +156,9 @@ def _artifacts_need_moderation(args: ResourceValidationArgs, report: ReportViola
     if room is None or room.kind != "space":
         return
     artifacts = [str(a) for a in _config(ARTIFACTS_NEED_MODERATION, args)["artifacts"]]
-    turned_on = [a for a in artifacts if a in _ARTIFACT_LABELS and room.get(a) == "ON"]
+    turned_on = [a for a in artifacts if a in _ARTIFACT_LABELS and room.get(a) == SETTING_ON]
     moderation = room.get("moderation")
-    if not turned_on or moderation == "ON" or moderation is UNKNOWN:
+    if not turned_on or moderation == SETTING_ON or moderation is UNKNOWN:
         return
     what = " and ".join(f"{_ARTIFACT_LABELS[a]} ({room.path(a)} = ON)" for a in turned_on)
     state = "is not set (the owner's default applies)" if moderation is None else f"= {moderation}"

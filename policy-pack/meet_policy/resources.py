@@ -43,6 +43,7 @@ from pulumi_policy.proxy import (
 )
 
 __all__ = [
+    "ACCESS_OPEN",
     "DYNAMIC_MEMBER_TYPE",
     "DYNAMIC_SPACE_TYPE",
     "FIELDS",
@@ -50,6 +51,7 @@ __all__ = [
     "PLUGIN_SPACE_TYPE",
     "PROVIDER_KEY",
     "PROVIDER_MODULE",
+    "SETTING_ON",
     "UNKNOWN",
     "Field",
     "Kind",
@@ -67,6 +69,10 @@ DYNAMIC_MEMBER_TYPE: Final = "pulumi-python:dynamic/meet:SpaceMember"
 PLUGIN_SPACE_TYPE: Final = "meet:index:Space"
 PLUGIN_MEMBER_TYPE: Final = "meet:index:SpaceMember"
 PROVIDER_KEY: Final = "__provider"
+ACCESS_OPEN: Final = "OPEN"
+"""``AccessType.OPEN``: anyone with the link joins without knocking."""
+SETTING_ON: Final = "ON"
+"""``Moderation.ON`` and ``AutoGenerationType.ON``."""
 PROVIDER_MODULE: Final = "pulumi_meet._provider"
 PROVIDER_CLASSES: Final[Mapping[str, Kind]] = {
     "SpaceProvider": "space",
