@@ -293,12 +293,14 @@ class Analyzer:
         """``Configure`` with policy config as in ``--policy-pack-config`` JSON files.
 
         ``{"policy": {"enforcementLevel": "mandatory", "key": value}}``; a bare level string per
-        policy is accepted too, as the CLI accepts it.
+        policy is accepted too, as the CLI accepts it. Without ``enforcementLevel`` a policy keeps
+        the level it declares (``GetAnalyzerInfo``), as the CLI does.
         """
+        defaults = {p.name: LEVEL_NAMES[p.enforcementLevel] for p in self.analyzer_info().policies}
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for policy, value in config.items():
             entry = {"enforcementLevel": value} if isinstance(value, str) else dict(value)
-            level = str(entry.pop("enforcementLevel", "advisory"))
+            level = str(entry.pop("enforcementLevel", defaults[policy]))
             properties = struct_pb2.Struct()
             properties.update(entry)
             request.policyConfig[policy].CopyFrom(
