@@ -289,7 +289,7 @@ class Analyzer:
     def analyzer_info(self) -> Any:
         return self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=_CALL_TIMEOUT_SECONDS)
 
-    def configure(self, config: Mapping[str, Mapping[str, Any]]) -> None:
+    def configure(self, config: Mapping[str, Mapping[str, Any] | str]) -> None:
         """``Configure`` with policy config as in ``--policy-pack-config`` JSON files.
 
         ``{"policy": {"enforcementLevel": "mandatory", "key": value}}``; a bare level string per

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
 import re
 import subprocess
 import sys
@@ -80,7 +81,7 @@ def test_the_pack_imports_nothing_of_pulumi_meet() -> None:
             assert not any(n.split(".")[0] == "pulumi_meet" for n in names), path
 
 
-def test_the_pack_is_ruff_and_mypy_strict_clean() -> None:
+def test_the_pack_and_its_tests_are_ruff_and_mypy_strict_clean() -> None:
     ruff = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "policy-pack", "tests/policy", "tests/pipelines"],
         cwd=REPO_ROOT,
@@ -97,3 +98,12 @@ def test_the_pack_is_ruff_and_mypy_strict_clean() -> None:
         check=False,
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    tests = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "tests/policy", "tests/pipelines"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "MYPYPATH": str(PACK_DIR)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
