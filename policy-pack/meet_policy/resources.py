@@ -158,7 +158,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, str):
         return UNKNOWN if value in _UNKNOWN_SENTINELS else value
     if isinstance(value, Mapping):
-        return {str(k): plain(_unproxied(value)[k]) for k in value}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
