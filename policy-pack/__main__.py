@@ -6,7 +6,8 @@ so this module is only ever run by the engine (or by a test, in a subprocess).
 
 from __future__ import annotations
 
-from meet_policy import PACK_NAME, POLICIES
+from meet_policy.defaults import PACK_NAME
+from meet_policy.policies import POLICIES
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(

@@ -31,31 +31,20 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from meet_policy.defaults import (
+    ALLOWED_DOMAINS,
+    ARTIFACTS_NEED_MODERATION,
+    CONFIG_DEFAULTS,
+    CREATION_QUOTA,
+    EXPLICIT_OWNER,
+    OPEN_ACCESS,
+)
 from meet_policy.resources import ACCESS_OPEN, SETTING_ON, UNKNOWN, MeetResource, identify
 
 __all__ = [
-    "CONFIG_DEFAULTS",
     "POLICIES",
     "in_pipeline",
 ]
-
-OPEN_ACCESS: Final = "meet-open-access-allowlist"
-ALLOWED_DOMAINS: Final = "meet-allowed-domains"
-ARTIFACTS_NEED_MODERATION: Final = "meet-artifacts-require-moderation"
-EXPLICIT_OWNER: Final = "meet-explicit-owner"
-CREATION_QUOTA: Final = "meet-creation-quota"
-
-CONFIG_DEFAULTS: Final[Mapping[str, Mapping[str, Any]]] = {
-    OPEN_ACCESS: {"allowedNames": []},
-    ALLOWED_DOMAINS: {"allowedDomains": [], "includeSubdomains": False},
-    ARTIFACTS_NEED_MODERATION: {"artifacts": ["recording", "transcription"]},
-    EXPLICIT_OWNER: {"when": "pipeline"},
-    CREATION_QUOTA: {"createsPerMinute": 10, "minutes": 1},
-}
-"""The value each config key takes when the stack's policy config leaves it out.
-
-The same defaults are declared in each policy's config schema (a test keeps the two equal).
-"""
 
 # Variables that CI systems set in every job: GitHub Actions and GitLab CI both set CI=true.
 _PIPELINE_VARIABLES: Final = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "TF_BUILD", "BUILDKITE")

@@ -32,16 +32,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from pulumi_policy.proxy import (
-    UNKNOWN_ARCHIVE_VALUE,
-    UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_ASSET_VALUE,
-    UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE,
-    UNKNOWN_OBJECT_VALUE,
-    UNKNOWN_STRING_VALUE,
-)
-
 __all__ = [
     "ACCESS_OPEN",
     "DYNAMIC_MEMBER_TYPE",
@@ -53,6 +43,7 @@ __all__ = [
     "PROVIDER_MODULE",
     "SETTING_ON",
     "UNKNOWN",
+    "UNKNOWN_SENTINELS",
     "Field",
     "Kind",
     "MeetResource",
@@ -98,15 +89,18 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 """What :func:`plain` puts where the engine sent an unknown value."""
 
-_UNKNOWN_SENTINELS: Final = frozenset(
+# The engine's wire form of unknown values, by type (boolean, number, string, array, asset,
+# archive, object): the same constants as the policy SDK's proxy module, copied so that this
+# module runs without the SDK (tests/policy/test_identify.py checks that they agree).
+UNKNOWN_SENTINELS: Final = frozenset(
     {
-        UNKNOWN_ARCHIVE_VALUE,
-        UNKNOWN_ARRAY_VALUE,
-        UNKNOWN_ASSET_VALUE,
-        UNKNOWN_BOOLEAN_VALUE,
-        UNKNOWN_NUMBER_VALUE,
-        UNKNOWN_OBJECT_VALUE,
-        UNKNOWN_STRING_VALUE,
+        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+        "030794c1-ac77-496b-92df-f27374a8bd58",
+        "e48ece36-62e2-4504-bad9-02848725956a",
+        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
     }
 )
 
@@ -156,7 +150,7 @@ def plain(value: Any) -> Any:
     """
     value = _unproxied(value)
     if isinstance(value, str):
-        return UNKNOWN if value in _UNKNOWN_SENTINELS else value
+        return UNKNOWN if value in UNKNOWN_SENTINELS else value
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -13,7 +13,7 @@ import yaml
 from pulumi_meet.emulator import Emulator
 from tests.engine import Engine, ProviderHost, capture_program
 from tests.pipelines.conftest import TEMPLATE
-from tests.policy.analyzer import Analyzer, EngineResource
+from tests.policy.analyzer import Analyzer, EngineResource, pack_python
 
 
 def program() -> None:
@@ -54,7 +54,7 @@ def test_the_template_program_deploys_and_passes_the_guardrails(tmp_path: Path) 
         assert room.outputs["owner"] == "lead@example.com"
         assert room.outputs["meeting_uri"].startswith("https://meet.google.com/")
     previewed = capture_program(program, config, project="meet-template", preview=True)
-    with Analyzer(env={"CI": "true"}) as analyzer:
+    with Analyzer(env={"CI": "true"}, python=pack_python()) as analyzer:
         analyzer.configure({"meet-allowed-domains": {"allowedDomains": ["example.com"]}})
         for resource in previewed:
             engine_view = EngineResource(resource.type, resource.name, resource.inputs)

@@ -14,6 +14,11 @@ dropped** (so no ``__provider``), its options, and its provider resource. ``Anal
 checked inputs; ``AnalyzeStack`` the final outputs of every resource (for a resource a preview
 would create: its inputs).
 
+The interpreter: like the CLI, the analyzer runs in the pack's own virtualenv (PulumiPolicy.yaml's
+``runtime.options.virtualenv``), created and filled from the pack's requirements.txt on first use
+(:func:`pack_python`). It must be separate: pulumi-policy pins protobuf 5.29, while the test
+environment's google-apps-meet needs protobuf 6.
+
 The engine address: pulumi-policy 1.21 parses it and never dials it (its log calls go to stderr),
 but :class:`Analyzer` passes the address of a real :class:`FakeEngine` that records ``Log`` calls,
 so a pack that logged through the engine would be seen too.
@@ -22,6 +27,7 @@ so a pack that logged through the engine would be seen too.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import queue
 import subprocess
@@ -34,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
@@ -46,9 +53,11 @@ __all__ = [
     "EngineResource",
     "FakeEngine",
     "engine_properties",
+    "pack_python",
 ]
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policy-pack"
+_INSTALL_TIMEOUT_SECONDS = 600.0
 _START_TIMEOUT_SECONDS = 30.0
 _CALL_TIMEOUT_SECONDS = 30.0
 _SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
@@ -59,6 +68,37 @@ _LEVELS = {
     "disabled": analyzer_pb2.DISABLED,
 }
 LEVEL_NAMES = {value: name for name, value in _LEVELS.items()}
+
+
+def pack_python(pack_dir: Path = PACK_DIR) -> Path:
+    """The pack's virtualenv interpreter, set up as ``pulumi`` sets up a Python policy pack.
+
+    ``python -m venv <virtualenv>`` and ``pip install -r requirements.txt``, redone only when
+    requirements.txt changed (a marker file keeps its hash).
+    """
+    manifest = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text())
+    venv = pack_dir / str(manifest["runtime"]["options"]["virtualenv"])
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    requirements = pack_dir / "requirements.txt"
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    marker = venv / ".requirements.sha256"
+    if python.is_file() and marker.is_file() and marker.read_text() == digest:
+        return python
+    for command in (
+        [sys.executable, "-m", "venv", "--clear", str(venv)],
+        [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)],
+    ):
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=_INSTALL_TIMEOUT_SECONDS,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    marker.write_text(digest)
+    return python
 
 
 class FakeEngine(engine_pb2_grpc.EngineServicer):
@@ -195,8 +235,15 @@ class Analysis:
 class Analyzer:
     """The pack's analyzer process, started as the engine starts it, and a gRPC client to it."""
 
-    def __init__(self, pack_dir: Path = PACK_DIR, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        pack_dir: Path = PACK_DIR,
+        env: Mapping[str, str] | None = None,
+        *,
+        python: Path | None = None,
+    ) -> None:
         self.pack_dir = pack_dir
+        self.python = python or pack_python(pack_dir)
         self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
         self.env.update(env or {})
         self.engine = FakeEngine()
@@ -210,7 +257,7 @@ class Analyzer:
         self.engine.start()
         self._process = subprocess.Popen(
             [
-                sys.executable,
+                str(self.python),
                 "-u",
                 "-m",
                 "pulumi.policy",

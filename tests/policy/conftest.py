@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
 import pytest
 
-from tests.policy.analyzer import PACK_DIR, Analyzer
+from tests.policy.analyzer import PACK_DIR, Analyzer, pack_python
 
 # The unit tests import the pack's package the way its __main__.py does (from the pack folder).
 if str(PACK_DIR) not in sys.path:
@@ -20,13 +21,19 @@ NOT_IN_CI = {"CI": "false"}
 IN_CI = {"CI": "true"}
 
 
+@pytest.fixture(scope="session")
+def python() -> Path:
+    """The pack's own virtualenv interpreter (built on first use, as the CLI builds it)."""
+    return pack_python()
+
+
 @pytest.fixture
-def start_analyzer() -> Iterator[AnalyzerFactory]:
+def start_analyzer(python: Path) -> Iterator[AnalyzerFactory]:
     """Start analyzers (``start_analyzer(env)``); each is stopped at teardown."""
     started: list[Analyzer] = []
 
     def start(env: Mapping[str, str] | None = None) -> Analyzer:
-        analyzer = Analyzer(env=env if env is not None else NOT_IN_CI)
+        analyzer = Analyzer(env=env if env is not None else NOT_IN_CI, python=python)
         started.append(analyzer)
         return analyzer.start()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import pickle
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,17 @@ def test_the_engine_s_own_properties_with_and_without_provider(analyzer: Analyze
     assert analyzer.analyze_raw(generic).policies() == ["meet-open-access-allowlist"]
     generic.properties.CopyFrom(engine_properties(space.inputs))
     assert analyzer.analyze_raw(generic).policies() == []
+
+
+def test_the_unknown_sentinels_are_the_policy_sdk_s(python: Path) -> None:
+    from meet_policy.resources import UNKNOWN_SENTINELS
+
+    script = (
+        "import pulumi_policy.proxy as p; "
+        "print(' '.join(sorted(getattr(p, n) for n in dir(p) if n.startswith('UNKNOWN_'))))"
+    )
+    result = subprocess.run([str(python), "-c", script], capture_output=True, text=True, check=True)
+    assert set(result.stdout.split()) == UNKNOWN_SENTINELS
 
 
 def test_dynamic_type_tokens_are_the_ones_the_sdk_registers() -> None:

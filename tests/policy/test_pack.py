@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from importlib.metadata import version
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
 from tests.policy.analyzer import PACK_DIR, Analyzer, EngineResource, struct_to_dict
-from tests.policy.conftest import AnalyzerFactory
 
 SPACE = "pulumi-python:dynamic/meet:Space"
 POLICY_NAMES = {
@@ -41,8 +41,20 @@ def config_schemas(analyzer: Analyzer) -> dict[str, dict[str, Any]]:
     return schemas
 
 
-def test_the_pack_starts_and_describes_itself_as_the_engine_expects(analyzer: Analyzer) -> None:
-    assert analyzer.plugin_info().version == version("pulumi-policy")
+def test_the_pack_starts_and_describes_itself_as_the_engine_expects(
+    analyzer: Analyzer, python: Path
+) -> None:
+    installed = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from importlib.metadata import version; print(version('pulumi-policy'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert analyzer.plugin_info().version == installed
     info = analyzer.analyzer_info()
     assert info.name == "pulumi-meet-guardrails"
     assert info.supportsConfig
@@ -63,7 +75,7 @@ def test_the_pack_starts_and_describes_itself_as_the_engine_expects(analyzer: An
 def test_the_example_config_is_valid_and_every_default_matches_the_schema(
     analyzer: Analyzer,
 ) -> None:
-    from meet_policy import CONFIG_DEFAULTS
+    from meet_policy.defaults import CONFIG_DEFAULTS
 
     schemas = config_schemas(analyzer)
     example = json.loads((PACK_DIR / "config.example.json").read_text())
@@ -109,12 +121,12 @@ def test_each_policy_takes_its_enforcement_level_from_config(
 
 
 def test_a_pack_that_fails_to_load_reports_it_and_prints_no_port(
-    tmp_path: Any, start_analyzer: AnalyzerFactory
+    tmp_path: Path, python: Path
 ) -> None:
     """The harness would notice a broken pack: no port, the traceback on stderr."""
     broken = tmp_path / "broken-pack"
     broken.mkdir()
     (broken / "__main__.py").write_text("import meet_policy_that_does_not_exist\n")
-    analyzer = Analyzer(broken)
+    analyzer = Analyzer(broken, python=python)
     with pytest.raises(RuntimeError, match="meet_policy_that_does_not_exist"):
         analyzer.start()
