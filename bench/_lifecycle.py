@@ -29,7 +29,7 @@ from bench._env import (
     provider_host,
     rooms_program,
 )
-from pulumi_meet._provider import SpaceProvider
+from pulumi_meet.dynamic.providers import SpaceProvider
 from tests.engine import Engine
 
 __all__ = ["CommandCost", "LifecycleResult", "StateCost", "measure_lifecycle"]

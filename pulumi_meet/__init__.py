@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from pulumi_meet._enums import (
+from pulumi_meet.core.enums import (
     AccessType,
     AttendanceReportGenerationType,
     AutoGenerationType,
@@ -43,8 +43,8 @@ from pulumi_meet.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from pulumi_meet._member import SpaceMember
-    from pulumi_meet._space import (
+    from pulumi_meet.dynamic.member import SpaceMember
+    from pulumi_meet.dynamic.space import (
         ArtifactConfigArgs,
         ModerationRestrictionsArgs,
         RecordingConfigArgs,
@@ -94,14 +94,14 @@ __version__ = "0.1.0"
 
 # Public names that live in a module importing the Pulumi SDK, loaded on first access (PEP 562).
 _LAZY: dict[str, str] = {
-    "ArtifactConfigArgs": "pulumi_meet._space",
-    "ModerationRestrictionsArgs": "pulumi_meet._space",
-    "RecordingConfigArgs": "pulumi_meet._space",
-    "SmartNotesConfigArgs": "pulumi_meet._space",
-    "Space": "pulumi_meet._space",
-    "SpaceConfigArgs": "pulumi_meet._space",
-    "SpaceMember": "pulumi_meet._member",
-    "TranscriptionConfigArgs": "pulumi_meet._space",
+    "ArtifactConfigArgs": "pulumi_meet.dynamic.space",
+    "ModerationRestrictionsArgs": "pulumi_meet.dynamic.space",
+    "RecordingConfigArgs": "pulumi_meet.dynamic.space",
+    "SmartNotesConfigArgs": "pulumi_meet.dynamic.space",
+    "Space": "pulumi_meet.dynamic.space",
+    "SpaceConfigArgs": "pulumi_meet.dynamic.space",
+    "SpaceMember": "pulumi_meet.dynamic.member",
+    "TranscriptionConfigArgs": "pulumi_meet.dynamic.space",
 }
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from pulumi_meet._cli import main
+from pulumi_meet.cli.main import main
 
 raise SystemExit(main())

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.google
 
 def test_space_round_trip_on_google() -> None:
     assert not os.environ.get("MEET_EMULATOR_HOST"), "unset MEET_EMULATOR_HOST to test Google"
-    from pulumi_meet._client import get_client
-    from pulumi_meet._settings import Settings
+    from pulumi_meet.client.meet import get_client
+    from pulumi_meet.client.settings import Settings
 
     client = get_client(Settings.from_config(lambda _key: None))
     created = client.create_space({"config": {"accessType": "TRUSTED"}})

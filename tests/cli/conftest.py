@@ -3,7 +3,7 @@
 - ``cli(*args)`` runs ``python -m pulumi_meet …`` as a user would type it, in a subprocess whose
   environment holds only ``MEET_EMULATOR_HOST`` (pointing at the test's emulator) beside PATH and
   the like: no credentials of the machine leak in.
-- ``run_main(*args)`` calls ``pulumi_meet._cli.main`` in-process (fast; same environment rules).
+- ``run_main(*args)`` calls ``pulumi_meet.cli.main.main`` in-process (fast; same environment rules).
 
 Both return a :class:`Result` and assert that stderr never holds a traceback.
 """
@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_meet._cli import main
-from pulumi_meet._client import reset_clients
+from pulumi_meet.cli.main import main
+from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.emulator import Emulator
 from tests.conftest import REPO_ROOT
 from tests.emulator.conftest import Control, MeetHttp, control, emulator, meet

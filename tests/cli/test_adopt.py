@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_meet._cli_adopt import AdoptedRoom, adopted_config, adoption_program, resource_names
-from pulumi_meet._provider import SpaceProvider
+from pulumi_meet.cli.adopt import AdoptedRoom, adopted_config, adoption_program, resource_names
+from pulumi_meet.dynamic.providers import SpaceProvider
 from pulumi_meet.emulator import Emulator
 from tests.cli.conftest import OWNER, Result, Rooms
 from tests.emulator.conftest import Control
@@ -235,7 +235,7 @@ def test_colliding_names_still_make_a_valid_program() -> None:
 def test_every_config_leaf_and_group_has_an_exported_name() -> None:
     """The generated program names `meet.<Enum>` and `meet.<Group>Args` for every field."""
     import pulumi_meet
-    from pulumi_meet._schema import CONFIG_FIELDS
+    from pulumi_meet.core.space_fields import CONFIG_FIELDS
 
     for spec in CONFIG_FIELDS:
         assert spec.enum is not None and spec.enum.__name__ in pulumi_meet.__all__

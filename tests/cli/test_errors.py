@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pytest_mock import MockerFixture
 
-from pulumi_meet import _cli_spaces
-from pulumi_meet._cli import main
+from pulumi_meet.cli import spaces as _cli_spaces
+from pulumi_meet.cli.main import main
 from tests.cli.conftest import Result, Rooms
 from tests.emulator.conftest import Control
 

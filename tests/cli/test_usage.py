@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from pulumi_meet import __version__
-from pulumi_meet._cli_config import space_argument
+from pulumi_meet.cli.config import space_argument
 from tests.cli.conftest import Result
 
 COMMANDS = [

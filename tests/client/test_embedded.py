@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_meet import _embedded
-from pulumi_meet._client import get_client, reset_clients
-from pulumi_meet._settings import Settings
+from pulumi_meet.client import embedded as _embedded
+from pulumi_meet.client.meet import get_client, reset_clients
+from pulumi_meet.client.settings import Settings
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pulumi_meet import exceptions
-from pulumi_meet._client import SPACES_CREATE, SPACES_GET, SPACES_PATCH
-from pulumi_meet._transport import CallContext, _outcome_unknown, parse_api_error
+from pulumi_meet.client.meet import SPACES_CREATE, SPACES_GET, SPACES_PATCH
+from pulumi_meet.client.transport import CallContext, _outcome_unknown, parse_api_error
 
 PATCH = CallContext(SPACES_PATCH, "spaces/abc", "lead@example.com", attempts=3, elapsed_seconds=7)
 

@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from pulumi_meet import exceptions
-from pulumi_meet._client import get_client
-from pulumi_meet._settings import Settings
+from pulumi_meet.client.meet import get_client
+from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import Control, emulator_settings
 
 
 def statuses(control: Control, method: str) -> list[int | None]:
-    return [e["status"] for e in control.requests() if e["apiMethod"] == method]
+    return [e["status"] for e in control.calls() if e["apiMethod"] == method]
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
@@ -125,7 +125,7 @@ def test_a_read_timeout_is_retried_but_a_create_timeout_is_outcome_unknown(
 def test_retries_are_bounded_in_total_time(
     emulator: Emulator, control: Control, mocker: Any
 ) -> None:
-    from pulumi_meet import _transport
+    from pulumi_meet.client import transport as _transport
 
     mocker.patch.object(_transport.JITTER, "uniform", return_value=0.4)
     client = get_client(emulator_settings(emulator, maxRetryDurationSeconds="1"))

@@ -7,8 +7,8 @@ import threading
 import pytest
 from pytest_mock import MockerFixture
 
-from pulumi_meet import _pacing
-from pulumi_meet._pacing import SlidingWindowLimiter, get_limiter
+from pulumi_meet.client import pacing as _pacing
+from pulumi_meet.client.pacing import SlidingWindowLimiter, get_limiter
 
 
 class FakeTime:

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import pytest
 from pytest_mock import MockerFixture
 
-from pulumi_meet._retry import (
+from pulumi_meet.client.retry import (
     CREATE_SAFE_STATUSES,
     RETRYABLE_STATUSES,
     RetryBudget,

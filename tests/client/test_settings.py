@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from pulumi_meet._settings import SCOPE_CREATED, SCOPE_PREFIX, SCOPE_SETTINGS, Settings
+from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_PREFIX, SCOPE_SETTINGS, Settings
 from pulumi_meet.exceptions import ConfigurationError
 
 SECRET_KEY = (
@@ -168,7 +168,7 @@ def test_numbers_arriving_as_floats_are_accepted() -> None:
 
 
 def test_structured_config_values_are_read_as_their_text() -> None:
-    from pulumi_meet._settings import Settings
+    from pulumi_meet.client.settings import Settings
 
     values = {
         "meet:scopes": ["meetings.space.created", "meetings.space.settings"],
@@ -193,7 +193,7 @@ def test_structured_config_values_are_read_as_their_text() -> None:
 def test_a_config_value_of_another_type_names_the_key() -> None:
     import pytest
 
-    from pulumi_meet._settings import Settings
+    from pulumi_meet.client.settings import Settings
     from pulumi_meet.exceptions import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="meet:scopes must be a list of strings"):

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pulumi.output import UNKNOWN
 
-from pulumi_meet._provider import SpaceProvider
+from pulumi_meet.dynamic.providers import SpaceProvider
 
 PROVIDER = "serialized-provider"
 OLD_OUTPUTS: dict[str, Any] = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pulumi_meet._member_schema import check_member
-from pulumi_meet._space_rules import check_space_inputs
+from pulumi_meet.core.member_fields import check_member
+from pulumi_meet.core.space_rules import check_space_inputs
 
 
 def test_space_reasons_for_huge_values_stay_short() -> None:

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from pulumi.output import UNKNOWN
 
 import pulumi_meet as meet
-from pulumi_meet import _member_schema as members
-from pulumi_meet._provider import MemberProvider
-from pulumi_meet._schema import Mutability
+from pulumi_meet.core import member_fields as members
+from pulumi_meet.core.space_fields import Mutability
+from pulumi_meet.dynamic.providers import MemberProvider
 from tests.engine import capture_program
 
 PROVIDER = "serialized-provider"

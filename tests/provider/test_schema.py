@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from pulumi.output import UNKNOWN
 
 import pulumi_meet as meet
-from pulumi_meet import _schema as schema
-from pulumi_meet._schema import CONFIG_FIELDS, SPACE_FIELDS, Mutability
+from pulumi_meet.core import space_fields as schema
+from pulumi_meet.core.space_fields import CONFIG_FIELDS, SPACE_FIELDS, Mutability
 
 
 def _discovery(reference_dir: Path) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_meet._provider import MemberProvider, SpaceProvider
+from pulumi_meet.dynamic.providers import MemberProvider, SpaceProvider
 
 
 def test_a_fresh_provider_has_no_instance_state() -> None:

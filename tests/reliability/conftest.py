@@ -26,7 +26,7 @@ def fast_retries(mocker: Any) -> None:
     """
     import google.auth._exponential_backoff as auth_backoff
 
-    from pulumi_meet import _transport
+    from pulumi_meet.client import transport as _transport
 
     mocker.patch.object(_transport.JITTER, "uniform", return_value=0.0)
     mocker.patch.object(auth_backoff, "time", types.SimpleNamespace(sleep=lambda _s: None))

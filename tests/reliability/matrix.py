@@ -24,10 +24,10 @@ from typing import Any
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_meet import _auth
-from pulumi_meet._client import MeetClient, get_client
-from pulumi_meet._provider import MemberProvider, SpaceProvider
-from pulumi_meet._settings import SCOPE_CREATED, Settings
+from pulumi_meet.client import auth as _auth
+from pulumi_meet.client.meet import MeetClient, get_client
+from pulumi_meet.client.settings import SCOPE_CREATED, Settings
+from pulumi_meet.dynamic.providers import MemberProvider, SpaceProvider
 from pulumi_meet.exceptions import MeetError
 from tests.client.conftest import Control
 
@@ -158,7 +158,7 @@ class MatrixCell:
 
     def requests(self, path_pattern: str) -> int:
         """Meet API requests logged since the fault was armed whose path matches."""
-        return sum(1 for r in self.control.requests() if re.search(path_pattern, r["path"]))
+        return sum(1 for r in self.control.calls() if re.search(path_pattern, r["path"]))
 
     def settle(self, fault: str) -> None:
         """Wait out a slow response still being served, so the state read after it is final."""

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from pulumi.output import UNKNOWN
 
 import pulumi_meet as meet
-from pulumi_meet import _schema as schema
-from pulumi_meet._enums import AccessType, DeletionPolicy, Moderation, RestrictionType
-from pulumi_meet._provider import MemberProvider, SpaceProvider
+from pulumi_meet.core import space_fields as schema
+from pulumi_meet.core.enums import AccessType, DeletionPolicy, Moderation, RestrictionType
+from pulumi_meet.dynamic.providers import MemberProvider, SpaceProvider
 from tests.engine import CapturedResource, CheckFailed, _run_under_mocks
 
 PROVIDER = "serialized-provider"

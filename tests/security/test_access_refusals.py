@@ -14,7 +14,7 @@ from google.auth import crypt
 from google.auth import jwt as google_jwt
 
 from pulumi_meet import exceptions
-from pulumi_meet._client import get_client
+from pulumi_meet.client.meet import get_client
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import emulator_settings
 from tests.reliability.conftest import Control
@@ -152,7 +152,7 @@ def test_the_client_refuses_a_service_account_without_a_subject_before_any_call(
     with pytest.raises(exceptions.ConfigurationError) as caught:
         client.create_space({})
     assert "meet:impersonateUser" in str(caught.value) and "domain-wide" in str(caught.value)
-    assert control.requests() == []
+    assert control.calls() == []
 
 
 def test_another_apps_token_cannot_reach_the_space(emulator: Emulator, control: Control) -> None:

@@ -32,8 +32,8 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
 import pulumi_meet as meet
-from pulumi_meet import _auth
-from pulumi_meet._provider import SpaceProvider
+from pulumi_meet.client import auth as _auth
+from pulumi_meet.dynamic.providers import SpaceProvider
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.exceptions import MeetError
 from tests.cli.conftest import _ENV_KEEP

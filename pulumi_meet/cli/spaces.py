@@ -10,9 +10,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from pulumi_meet._cli_config import SpaceArgument
-from pulumi_meet._client import MeetClient
-from pulumi_meet._schema import CONFIG_FIELDS, Field
+from pulumi_meet.cli.config import SpaceArgument
+from pulumi_meet.client.meet import MeetClient
+from pulumi_meet.core.space_fields import CONFIG_FIELDS, Field
 from pulumi_meet.exceptions import FailedPrecondition
 
 __all__ = [

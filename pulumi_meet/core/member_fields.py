@@ -4,10 +4,11 @@ A Meet ``Member`` has three fields (``meet.v2.discovery.json``): ``name`` (outpu
 ``email`` (set at creation; a change replaces the member) and ``role`` (updated in place with
 ``updateMask=role``). They are declared once in :data:`MEMBER_FIELDS`; the request body, the
 ``updateMask`` and the outputs are derived from it with the generic helpers of
-:mod:`pulumi_meet._schema`. The member's space is its parent (``spaces/<id>``), not a field.
+:mod:`pulumi_meet.core.space_fields`. The member's space is its parent (``spaces/<id>``), not a
+field.
 
 Everything here is plain data in and out: no API call, no Pulumi import. The provider class
-that uses it is :class:`pulumi_meet._provider.MemberProvider`.
+that uses it is :class:`pulumi_meet.dynamic.providers.MemberProvider`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pulumi_meet import _schema as schema
-from pulumi_meet._enums import MemberRole
-from pulumi_meet._schema import (
+from pulumi_meet.core import space_fields as schema
+from pulumi_meet.core.enums import MemberRole
+from pulumi_meet.core.space_fields import (
     Field,
     Mutability,
     Violation,

@@ -15,8 +15,8 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from pulumi_meet._cli_config import ClientOptions
-from pulumi_meet._cli_parser import PROG, Handler, UsageError, build_parser
+from pulumi_meet.cli.config import ClientOptions
+from pulumi_meet.cli.parser import PROG, Handler, UsageError, build_parser
 from pulumi_meet.exceptions import MeetError
 
 __all__ = ["main"]

@@ -1,6 +1,7 @@
 """The rules of the Space resource's check and diff: pure functions of the inputs and outputs.
 
-No API call and no credentials here; :class:`pulumi_meet._provider.SpaceProvider` applies them.
+No API call and no credentials here; the front-ends (the dynamic provider's
+:class:`~pulumi_meet.dynamic.providers.SpaceProvider`) apply them.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from pulumi_meet import _schema as schema
-from pulumi_meet._enums import DeletionPolicy
+from pulumi_meet.core import space_fields as schema
+from pulumi_meet.core.enums import DeletionPolicy
 
 __all__ = [
     "DEFAULT_POLICY",

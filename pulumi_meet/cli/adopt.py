@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from pulumi_meet._cli_config import SpaceArgument
-from pulumi_meet._client import MeetClient
-from pulumi_meet._schema import (
+from pulumi_meet.cli.config import SpaceArgument
+from pulumi_meet.client.meet import MeetClient
+from pulumi_meet.core.space_fields import (
     CONFIG_FIELDS,
     Field,
     config_conflicts,
@@ -186,7 +186,8 @@ def _resolve(client: MeetClient, space: SpaceArgument) -> AdoptedRoom:
         raise RoomError(
             f"cannot adopt {space.text!r} ({found.get('name')}): {client.identity} does not own "
             "it, and only the owner can see and manage its settings. Run as the owner: --as "
-            "OWNER with a service account that has domain-wide delegation, or the owner's login."
+            "OWNER (or MEET_IMPERSONATE_USER) with a service account that has domain-wide "
+            "delegation, against an emulator, or with the owner's login."
         )
     config, notes = adopted_config(found)
     return AdoptedRoom(str(found["name"]), str(found.get("meetingCode") or ""), config, notes)

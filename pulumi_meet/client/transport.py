@@ -26,15 +26,16 @@ import requests.adapters
 import urllib3.exceptions
 from google.auth.transport.requests import AuthorizedSession
 
-from pulumi_meet import _auth, _pacing
-from pulumi_meet._retry import (
+from pulumi_meet.client import auth as _auth
+from pulumi_meet.client import pacing as _pacing
+from pulumi_meet.client.retry import (
     CREATE_SAFE_STATUSES,
     RETRYABLE_STATUSES,
     RetryBudget,
     RetryPolicy,
     parse_retry_after,
 )
-from pulumi_meet._settings import SCOPE_PREFIX, Settings
+from pulumi_meet.client.settings import SCOPE_PREFIX, Settings
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,

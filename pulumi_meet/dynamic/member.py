@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi.dynamic
 
-from pulumi_meet._member_schema import MEMBER_OUTPUT_NAMES
-from pulumi_meet._provider import MemberProvider
-from pulumi_meet._space import Space
+from pulumi_meet.core.member_fields import MEMBER_OUTPUT_NAMES
+from pulumi_meet.dynamic.providers import MemberProvider
+from pulumi_meet.dynamic.space import Space
 
 if TYPE_CHECKING:
     from typing import Any
 
     from pulumi import Input
 
-    from pulumi_meet._enums import MemberRole
+    from pulumi_meet.core.enums import MemberRole
 
 __all__ = ["SpaceMember"]
 
@@ -63,7 +63,8 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
             who still joins without knocking). Changed in place.
         :param owner: The user who owns the space; the provider acts as this user (only the
             owner manages members). Default: the owner of ``space`` when it is a :class:`Space`,
-            else ``meet:impersonateUser`` or the credentials' user.
+            else ``meet:impersonateUser``, else the credentials' user (on an emulator without
+            credentials: ``meet:user``).
         """
         if isinstance(space, Space):
             owner = owner if owner is not None else space.owner

@@ -22,7 +22,7 @@ from enum import Enum
 from typing import Any, Final, Union
 from urllib.parse import urlsplit
 
-from pulumi_meet._enums import (
+from pulumi_meet.core.enums import (
     AccessType,
     AttendanceReportGenerationType,
     AutoGenerationType,

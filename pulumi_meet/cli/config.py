@@ -12,17 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pulumi_meet._schema import (
+from pulumi_meet.client.settings import Settings
+from pulumi_meet.core.space_fields import (
     describe_value,
     email_violation,
     is_meeting_code,
     space_name_from_reference,
 )
-from pulumi_meet._settings import Settings
 from pulumi_meet.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
-    from pulumi_meet._client import MeetClient
+    from pulumi_meet.client.meet import MeetClient
 
 __all__ = [
     "ACCEPTED_FORMS",
@@ -111,11 +111,13 @@ class ClientOptions:
         return Settings.from_config(keys.get, os.environ if environ is None else environ)
 
     def client(self, environ: Mapping[str, str] | None = None) -> MeetClient:
-        """The client acting as ``--as`` (or the configuration's default identity)."""
+        """The client acting as the provider would (`pulumi_meet.client.identity`): ``--as``,
+        else ``MEET_IMPERSONATE_USER``, else the credentials' user, or the emulator's user."""
         # Imported here: google-auth and requests are not needed for --help or a usage error.
-        from pulumi_meet._client import get_client
+        from pulumi_meet.client.meet import get_client
 
-        return get_client(self.settings(environ), self.acting_as)
+        # --as is already meet:impersonateUser in the settings: no owner, the rule picks it.
+        return get_client(self.settings(environ))
 
     def _credentials_text(self) -> str | None:
         if self.credentials_file is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
 from pulumi_meet import __version__
-from pulumi_meet._cli_config import (
+from pulumi_meet.cli.config import (
     ACCEPTED_FORMS,
     CLI_RETRY_SECONDS,
     ClientOptions,
@@ -64,9 +64,10 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "dest": "acting_as",
             "metavar": "EMAIL",
             "type": email_argument,
-            "help": "act as this user: the delegated user of a service account, or the "
-            "emulator's user (default: $MEET_IMPERSONATE_USER for a service account; the "
-            "login's user)",
+            "help": "act as this user, as meet:impersonateUser does for the provider: the "
+            "delegated user of a service account, the emulator's user, or the login's own user "
+            "(default: $MEET_IMPERSONATE_USER, else the login's user; on an emulator without "
+            "credentials developer@example.com)",
         },
     ),
     (
@@ -114,7 +115,7 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _spaces_get(args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO) -> int:
-    from pulumi_meet._cli_spaces import get_space
+    from pulumi_meet.cli.spaces import get_space
 
     return get_space(options.client(), args.space, args.json, out)
 
@@ -122,19 +123,19 @@ def _spaces_get(args: argparse.Namespace, options: ClientOptions, out: TextIO, _
 def _spaces_end_conference(
     args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO
 ) -> int:
-    from pulumi_meet._cli_spaces import end_conference
+    from pulumi_meet.cli.spaces import end_conference
 
     return end_conference(options.client(), args.space, out)
 
 
 def _members_list(args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO) -> int:
-    from pulumi_meet._cli_spaces import list_members
+    from pulumi_meet.cli.spaces import list_members
 
     return list_members(options.client(), args.space, args.json, out)
 
 
 def _adopt(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: TextIO) -> int:
-    from pulumi_meet._cli_adopt import adopt
+    from pulumi_meet.cli.adopt import adopt
 
     return adopt(options.client(), args.spaces, out, err)
 

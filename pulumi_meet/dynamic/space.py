@@ -2,7 +2,7 @@
 
 The argument classes mirror the API's ``SpaceConfig`` in snake_case. Each may be given as an
 instance or as a plain dict with the same keys; values may be plain strings (the API's enum
-names), members of the enums in :mod:`pulumi_meet._enums`, or Pulumi inputs of either.
+names), members of the enums in :mod:`pulumi_meet.core.enums`, or Pulumi inputs of either.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi.dynamic
 
-from pulumi_meet._provider import SpaceProvider
-from pulumi_meet._schema import ECHO_NAMES, OUTPUT_NAMES
+from pulumi_meet.core.space_fields import ECHO_NAMES, OUTPUT_NAMES
+from pulumi_meet.dynamic.providers import SpaceProvider
 
 if TYPE_CHECKING:
     from pulumi import Input
 
-    from pulumi_meet._enums import (
+    from pulumi_meet.core.enums import (
         AccessType,
         AttendanceReportGenerationType,
         AutoGenerationType,
@@ -180,8 +180,9 @@ class Space(pulumi.dynamic.Resource, module="meet", name="Space"):
         :param adopt: Take over an existing space instead of creating one: ``spaces/<id>``, a
             meeting code or a meeting URL. Its managed fields are then set to ``config``.
         :param owner: The Workspace user who owns the room; the provider acts as this user
-            (domain-wide delegation). Default: ``meet:impersonateUser`` or the credentials' user.
-            Changing it replaces the room.
+            (domain-wide delegation). Default: ``meet:impersonateUser``, else the credentials'
+            user (on an emulator without credentials: ``meet:user``). Changing it replaces the
+            room.
         """
         props: dict[str, Any] = dict.fromkeys((*OUTPUT_NAMES, *ECHO_NAMES))
         props.update(

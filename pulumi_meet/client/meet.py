@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from pulumi_meet._settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
-from pulumi_meet._transport import ApiMethod, Transport
+from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
+from pulumi_meet.client.transport import ApiMethod, Transport
 
 __all__ = ["METHODS", "MeetClient", "get_client", "reset_clients"]
 
@@ -175,7 +175,8 @@ def get_client(settings: Settings, acting_as: str | None = None) -> MeetClient:
 
 def reset_clients() -> None:
     """Forget every cached client, credential and limiter (tests; a fresh emulator)."""
-    from pulumi_meet import _auth, _pacing
+    from pulumi_meet.client import auth as _auth
+    from pulumi_meet.client import pacing as _pacing
 
     with _CLIENTS_LOCK:
         _CLIENTS.clear()

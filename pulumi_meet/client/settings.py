@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from pulumi_meet._schema import email_violation
+from pulumi_meet.core.space_fields import email_violation
 from pulumi_meet.exceptions import ConfigurationError
 
 __all__ = [
