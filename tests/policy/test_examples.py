@@ -153,3 +153,54 @@ def test_the_stack_policy_counts_only_the_rooms_an_update_would_create(
     assert analyzer.analyze_stack(existing).diagnostics == []
     [diagnostic] = analyzer.analyze_stack([*existing, *new]).diagnostics
     assert "This update creates 11 rooms for dana@example.com" in diagnostic.message
+
+
+# ------------------------------------------------------------------ the plugin, in Pulumi YAML
+
+UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def yaml_program(name: str) -> list[EngineResource]:
+    """A Pulumi YAML example's resources as a preview sends them: ``${config}`` resolved to the
+    config defaults, ``${resource.output}`` unknown (nothing exists yet)."""
+    document = yaml.safe_load((EXAMPLES / name / "Pulumi.yaml").read_text())
+    defaults = {key: spec.get("default") for key, spec in document.get("config", {}).items()}
+
+    def evaluate(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: evaluate(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [evaluate(v) for v in value]
+        if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+            reference = value[2:-1]
+            return defaults.get(reference, UNKNOWN_STRING)
+        return value
+
+    return [
+        EngineResource(spec["type"], resource, evaluate(spec.get("properties", {})), project=name)
+        for resource, spec in document["resources"].items()
+    ]
+
+
+def test_the_plugin_example_in_yaml_is_checked_in_camel_case(
+    start_analyzer: AnalyzerFactory,
+) -> None:
+    analyzer = start_analyzer(IN_CI)
+    analyzer.configure({"meet-allowed-domains": {"allowedDomains": ["example.com"]}})
+    resources = yaml_program("yaml-rooms")
+    assert {r.type for r in resources} == {"meet:index:Space", "meet:index:SpaceMember"}
+    assert findings(analyzer, resources) == [("supportBridge", "meet-open-access-allowlist")]
+    [diagnostic] = analyzer.analyze(resources[-1]).diagnostics
+    assert "Room 'supportBridge' sets config.accessType = OPEN" in diagnostic.message
+    assert analyzer.analyze_stack(resources).diagnostics == []
+    # The transcribed stand-up is fine only because it is moderated.
+    standup = resources[0]
+    config = dict(standup.properties["config"])
+    config.pop("moderation")
+    unmoderated = EngineResource(
+        standup.type, standup.name, {**standup.properties, "config": config}
+    )
+    [diagnostic] = analyzer.analyze(unmoderated).diagnostics
+    assert "config.artifactConfig.transcriptionConfig.autoTranscriptionGeneration = ON" in (
+        diagnostic.message
+    )
