@@ -11,6 +11,7 @@ import json
 import runpy
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -166,7 +167,7 @@ def yaml_program(name: str) -> list[EngineResource]:
     document = yaml.safe_load((EXAMPLES / name / "Pulumi.yaml").read_text())
     defaults = {key: spec.get("default") for key, spec in document.get("config", {}).items()}
 
-    def evaluate(value: object) -> object:
+    def evaluate(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: evaluate(v) for k, v in value.items()}
         if isinstance(value, list):
