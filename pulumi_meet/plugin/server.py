@@ -14,7 +14,6 @@ Two departures from the SDK's servicer, both small overrides:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import signal
 import sys
@@ -29,9 +28,10 @@ from pulumi.runtime import proto
 
 import pulumi_meet
 from pulumi_meet import exceptions as errors
+from pulumi_meet.plugin.arguments import parse_arguments
 from pulumi_meet.plugin.names import camel_text
 
-__all__ = ["MeetServicer", "grpc_status", "main", "parse_arguments"]
+__all__ = ["MeetServicer", "grpc_status", "main"]
 
 # Most specific first: the first matching class decides the status.
 _STATUSES: Final[tuple[tuple[type[errors.MeetError], grpc.StatusCode], ...]] = (
@@ -149,23 +149,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.stdout.write(schema_text())
         return
     _serve(args)
-
-
-def parse_arguments(args: Sequence[str]) -> argparse.Namespace:
-    """The engine's arguments: flags (some with a value), then the engine's address."""
-    parser = argparse.ArgumentParser(
-        prog="pulumi-resource-meet",
-        description="The meet Pulumi provider plugin (a gRPC server the Pulumi engine starts). "
-        "`pulumi-resource-meet --schema` prints the package schema.",
-    )
-    parser.add_argument("engine", help="the Pulumi engine's address")
-    parser.add_argument("--logflow", action="store_true", help="accepted and ignored")
-    parser.add_argument("--logtostderr", action="store_true", help="accepted and ignored")
-    # Flags the engine may pass with a value: declared so that their value is not the address.
-    parser.add_argument("--tracing", help="accepted and ignored (a tracing endpoint)")
-    parser.add_argument("--root", help="accepted and ignored (the project's root)")
-    known, _rest = parser.parse_known_args(list(args))
-    return known
 
 
 def _serve(args: list[str]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import pulumi_meet
+from pulumi_meet.plugin.arguments import parse_arguments
 from pulumi_meet.plugin.schema import schema_text
-from pulumi_meet.plugin.server import parse_arguments
 from tests.plugin.conftest import PluginFactory
 from tests.plugin.host import PLUGIN, PluginHost
 
