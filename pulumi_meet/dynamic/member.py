@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 import pulumi.dynamic
@@ -81,7 +81,9 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
         elif owner is None and isinstance(space, pulumi.Output):
             # `space=room.name`: the output still knows the Space it came from, so the member
             # acts as that room's recorded owner, exactly as if the Space had been passed.
-            owner = pulumi.Output.from_input(_owner_of_space_output(space))
+            # from_input awaits the coroutine, then unwraps the Output it returns (keeping
+            # its dependencies, unknown-ness and secrecy); its annotation does not say so.
+            owner = pulumi.Output.from_input(cast("Input[str]", _owner_of_space_output(space)))
         props: dict[str, Any] = dict.fromkeys(MEMBER_OUTPUT_NAMES)
         props.update(space=space, email=email, role=role, owner=owner)
         super().__init__(MemberProvider(), resource_name, props, opts)

@@ -109,9 +109,7 @@ def _principals(control: Control) -> Counter[tuple[str, str]]:
     return Counter((call["apiMethod"], call["principal"]) for call in control.calls())
 
 
-@pytest.mark.parametrize(
-    "mode", ["emulator user", "user login", "service account key", "keyless"]
-)
+@pytest.mark.parametrize("mode", ["emulator user", "user login", "service account key", "keyless"])
 def test_the_readme_example_runs_in_every_auth_mode(
     mode: str, control: Control, start_host: HostFactory, tmp_path: Path
 ) -> None:
@@ -153,9 +151,7 @@ def test_a_member_given_the_rooms_name_output_acts_as_the_rooms_owner(
         room = meet.Space("room", owner=EXAMPLE_OWNER)
         meet.SpaceMember("by-name", space=room.name, email="deputy@example.com")
         meet.SpaceMember("by-derived", space=room.name.apply(str), email="erin@example.com")
-        meet.SpaceMember(
-            "explicit", space=room.name, email="sam@example.com", owner=EXAMPLE_OWNER
-        )
+        meet.SpaceMember("explicit", space=room.name, email="sam@example.com", owner=EXAMPLE_OWNER)
 
     config = {"meet:impersonateUser": DEPLOY_USER}
     key = control.service_account_key([CREATED])
