@@ -104,7 +104,8 @@ def expand_scopes(text: str) -> tuple[str, ...]:
             scopes.append(scope)
     if not scopes:
         raise ConfigurationError(
-            "meet:scopes: empty, no scope given; set it to e.g. `meetings.space.created` (the default)"
+            "meet:scopes: empty, no scope given; set it to e.g. `meetings.space.created` "
+            "(the default)"
         )
     return tuple(scopes)
 

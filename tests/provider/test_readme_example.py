@@ -24,7 +24,6 @@ from tests.provider.conftest import Control, HostFactory
 EXAMPLE_OWNER = "platform-lead@example.com"
 DEPLOY_USER = "deploy@example.com"
 CREATED = "https://www.googleapis.com/auth/meetings.space.created"
-CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 
 
 def readme_example() -> str:
@@ -61,7 +60,7 @@ _KEYLESS_SITECUSTOMIZE = textwrap.dedent(
         service_account_email = EMAIL
 
         def refresh(self, request):
-            body = {"email": EMAIL, "serviceAccount": True, "scopes": [%r]}
+            body = {"email": EMAIL, "serviceAccount": True, "scopes": [auth.CLOUD_PLATFORM_SCOPE]}
             sent = urllib.request.Request(
                 BASE + "/emulator/v1/token", json.dumps(body).encode(), method="POST"
             )
@@ -73,7 +72,6 @@ _KEYLESS_SITECUSTOMIZE = textwrap.dedent(
     google = auth.Endpoints(BASE, BASE + "/token", BASE + "/tokeninfo", BASE)
     auth.Endpoints.google = classmethod(lambda cls: google)
     """
-    % CLOUD_PLATFORM
 )
 
 
