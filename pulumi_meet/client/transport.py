@@ -28,6 +28,7 @@ import requests.adapters
 import urllib3.exceptions
 from google.auth.transport.requests import AuthorizedSession
 
+from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
 from pulumi_meet.client import pacing as _pacing
 from pulumi_meet.client.retry import (
@@ -357,6 +358,10 @@ class Transport:
         if session is None:
             credentials = self.authorization().credentials
             session = AuthorizedSession(credentials, max_refresh_attempts=1)
+            # Which client and version made a call, in Google's logs and the emulator's.
+            session.headers["User-Agent"] = (
+                f"pulumi-meet/{__version__} {session.headers.get('User-Agent', '')}".rstrip()
+            )
             # No resend below us: the retry loop here decides, creates included.
             adapter = requests.adapters.HTTPAdapter(max_retries=0)
             session.mount("https://", adapter)
