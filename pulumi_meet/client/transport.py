@@ -359,9 +359,8 @@ class Transport:
             credentials = self.authorization().credentials
             session = AuthorizedSession(credentials, max_refresh_attempts=1)
             # Which client and version made a call, in Google's logs and the emulator's.
-            session.headers["User-Agent"] = (
-                f"pulumi-meet/{__version__} {session.headers.get('User-Agent', '')}".rstrip()
-            )
+            underlying = str(session.headers.get("User-Agent") or "")
+            session.headers["User-Agent"] = f"pulumi-meet/{__version__} {underlying}".rstrip()
             # No resend below us: the retry loop here decides, creates included.
             adapter = requests.adapters.HTTPAdapter(max_retries=0)
             session.mount("https://", adapter)
