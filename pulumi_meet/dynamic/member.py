@@ -61,6 +61,7 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         owner: Input[str] | None = None,
+        adopt: Input[str] | None = None,
     ) -> None:
         """Declare a member of a space.
 
@@ -74,6 +75,8 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
             owner manages members). Default: the owner of ``space`` when it is a :class:`Space`
             or an output of exactly one :class:`Space` (``room.name``), else
             ``meet:impersonateUser`` or the credentials' user.
+        :param adopt: ``spaces/<id>/members/<member>``: take over this existing member (it must
+            be ``email``) instead of adding one; its role is set to ``role`` if it differs.
         """
         if isinstance(space, Space):
             owner = owner if owner is not None else space.owner
@@ -85,7 +88,7 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
             # its dependencies, unknown-ness and secrecy); its annotation does not say so.
             owner = pulumi.Output.from_input(cast("Input[str]", _owner_of_space_output(space)))
         props: dict[str, Any] = dict.fromkeys(MEMBER_OUTPUT_NAMES)
-        props.update(space=space, email=email, role=role, owner=owner)
+        props.update(space=space, email=email, role=role, owner=owner, adopt=adopt)
         super().__init__(MemberProvider(), resource_name, props, opts)
 
     @staticmethod
