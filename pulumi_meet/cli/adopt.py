@@ -238,7 +238,8 @@ def _resolve(client: MeetClient, space: SpaceArgument) -> AdoptedRoom:
         raise RoomError(
             f"cannot adopt {space.text!r} ({found.get('name')}): {client.identity} does not own "
             "it, and only the owner can see and manage its settings. Run as the owner: --as "
-            "OWNER with a service account that has domain-wide delegation, or the owner's login."
+            "OWNER (or MEET_IMPERSONATE_USER) with a service account that has domain-wide "
+            "delegation, against an emulator, or with the owner's login."
         )
     config, notes = adopted_config(found)
     name = str(found["name"])

@@ -200,11 +200,13 @@ class ClientOptions:
         return settings
 
     def client(self, environ: Mapping[str, str] | None = None) -> MeetClient:
-        """The client acting as ``--as`` (or the configuration's default identity)."""
+        """The client acting as the provider would (`pulumi_meet.client.identity`): ``--as``,
+        else ``MEET_IMPERSONATE_USER``, else the credentials' user, or the emulator's user."""
         # Imported here: google-auth and requests are not needed for --help or a usage error.
         from pulumi_meet.client.meet import get_client
 
-        return get_client(self.settings(environ), self.acting_as)
+        # --as is already meet:impersonateUser in the settings: no owner, the rule picks it.
+        return get_client(self.settings(environ))
 
     def _credentials_text(self) -> str | None:
         if self.credentials_file is None:

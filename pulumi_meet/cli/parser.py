@@ -75,9 +75,10 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "dest": "acting_as",
             "metavar": "EMAIL",
             "type": email_argument,
-            "help": "act as this user: the delegated user of a service account, or the "
-            "emulator's user (default: $MEET_IMPERSONATE_USER for a service account; the "
-            "login's user)",
+            "help": "act as this user, as meet:impersonateUser does for the provider: the "
+            "delegated user of a service account, the emulator's user, or the login's own user "
+            "(default: $MEET_IMPERSONATE_USER, else the login's user; on an emulator without "
+            "credentials developer@example.com)",
         },
     ),
     (

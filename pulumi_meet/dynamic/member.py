@@ -74,7 +74,8 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
         :param owner: The user who owns the space; the provider acts as this user (only the
             owner manages members). Default: the owner of ``space`` when it is a :class:`Space`
             or an output of exactly one :class:`Space` (``room.name``), else
-            ``meet:impersonateUser`` or the credentials' user.
+            ``meet:impersonateUser``, else the credentials' user (on an emulator without
+            credentials: ``meet:user``).
         :param adopt: ``spaces/<id>/members/<member>``: take over this existing member (it must
             be ``email``) instead of adding one; its role is set to ``role`` if it differs.
         """

@@ -230,7 +230,8 @@ class MemberProvider(_MeetProvider):
 
     Every call acts as the space's owner, since only the owner manages members: the explicit
     ``owner`` input, else the owner recorded when the member was created, else the configured
-    identity (``meet:impersonateUser``, the credentials' user, or ``meet:user`` on an emulator).
+    identity (``pulumi_meet.client.identity``: ``meet:impersonateUser``, the credentials' user,
+    or ``meet:user`` on an emulator without credentials).
     """
 
     # Pickles name the class by this stable path (see pulumi_meet._provider), not by this module.
@@ -335,8 +336,9 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
     if "config" not in space:
         raise MeetError(
             f"cannot adopt {space.get('name', alias)} ({reference}): {client.identity} does not "
-            "own it, and only the owner can manage a space. Set `owner` to the user who created "
-            "the room (the provider acts for it through domain-wide delegation)."
+            "own it, and only the owner can manage a space. Set `owner` (or "
+            "meet:impersonateUser) to the user who created the room; the provider then acts as "
+            "that user (domain-wide delegation with Google, the emulator's tokens on an emulator)."
         )
     changed = schema.changed_fields(inputs.declared, schema.outputs_from_api(space))
     if not changed:

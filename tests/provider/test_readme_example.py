@@ -84,11 +84,9 @@ def _mode(
         return emulator, {}, "developer@example.com"
     if mode == "user login":
         # A user login acts as that user: the README's owner= must be the login's own address.
-        login = control.emulator_json(
-            "POST", "authorizedUsers", {"email": EXAMPLE_OWNER, "scopes": [CREATED]}
-        )
+        login = control.authorized_user(EXAMPLE_OWNER, scopes=[CREATED])
         return emulator, {"meet:credentials": json.dumps(login)}, EXAMPLE_OWNER
-    key = control.service_account_key([CREATED])
+    key = control.service_account([CREATED])
     if mode == "service account key":
         config = {"meet:credentials": json.dumps(key), "meet:impersonateUser": DEPLOY_USER}
         return emulator, config, DEPLOY_USER
@@ -126,9 +124,7 @@ def test_the_readme_example_runs_in_every_auth_mode(
     assert member.outputs["owner"] == EXAMPLE_OWNER
     assert str(engine.exports["standup_url"]).startswith("https://meet.google.com/")
     if default_identity != EXAMPLE_OWNER:
-        assert [s["owner"] for s in control.emulator_json("GET", "spaces")["spaces"]] == [
-            EXAMPLE_OWNER
-        ]
+        assert [s["owner"] for s in control.spaces()] == [EXAMPLE_OWNER]
 
     control.clear()
     assert Counter(step.op for step in engine.up(program)) == {"same": 2}
@@ -152,7 +148,7 @@ def test_a_member_given_the_rooms_name_output_acts_as_the_rooms_owner(
         meet.SpaceMember("explicit", space=room.name, email="sam@example.com", owner=EXAMPLE_OWNER)
 
     config = {"meet:impersonateUser": DEPLOY_USER}
-    key = control.service_account_key([CREATED])
+    key = control.service_account([CREATED])
     engine = Engine(
         start_host({"MEET_EMULATOR_HOST": control.host_port}),
         config={**config, "meet:credentials": json.dumps(key)},
