@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_meet import __version__
 from tests.conftest import REPO_ROOT
 from tests.engine import Engine, Program
 from tests.provider.conftest import Control, HostFactory
@@ -122,6 +123,8 @@ def test_the_readme_example_runs_in_every_auth_mode(
     }
     member = engine.resource("standup-cohost")
     assert member.outputs["owner"] == EXAMPLE_OWNER
+    # The provider reports the one version (pulumi_meet/_version.py) with every call.
+    assert {c["userAgent"].split()[0] for c in control.calls()} == {f"pulumi-meet/{__version__}"}
     assert str(engine.exports["standup_url"]).startswith("https://meet.google.com/")
     if default_identity != EXAMPLE_OWNER:
         assert [s["owner"] for s in control.spaces()] == [EXAMPLE_OWNER]
