@@ -159,7 +159,7 @@ class _Monitor(MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # the gRPC method, by its name
         self._ours.registering.retain_on_delete = bool(request.retainOnDelete)
         try:
-            return super().RegisterResource(request)
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
         finally:
             self._ours.registering.retain_on_delete = False
 
