@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from pulumi_meet.cli.config import SpaceArgument
+from pulumi_meet.cli.config import SpaceArgument, cli_wording
 from pulumi_meet.client.meet import MeetClient
 from pulumi_meet.core.enums import MemberRole
 from pulumi_meet.core.space_fields import (
@@ -294,7 +294,7 @@ def adopt(client: MeetClient, spaces: Sequence[SpaceArgument], out: TextIO, err:
         first_seen[room.name] = space.text
         rooms[room.name] = room
     if failures:
-        err.write("".join(f"pulumi-meet: error: {failure}\n" for failure in failures))
+        err.write("".join(f"pulumi-meet: error: {cli_wording(f)}\n" for f in failures))
         return 1
     out.write(adoption_program(list(rooms.values()), client.identity))
     return 0

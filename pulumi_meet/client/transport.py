@@ -161,7 +161,7 @@ def _read_refused_hint(context: CallContext) -> str:
     if context.method.id.startswith("members"):
         return (
             f"Either the space does not exist, or {who} does not own it: only the space's owner "
-            "may see its members. Act as the owner (--as / meet:impersonateUser with domain-wide "
+            "may see its members. Act as the owner (meet:impersonateUser with domain-wide "
             "delegation, or the owner's own login)."
         )
     return (

@@ -146,6 +146,7 @@ def test_a_refused_read_talks_about_reading(cli_env: dict[str, str], rooms: Room
     result, _ = run("--as", "guest@example.com", "members", "list", space["name"], env=cli_env)
     assert result.code == 1
     assert "only the space's owner may see its members" in result.err
+    assert "Act as the owner (--as with domain-wide delegation" in result.err
     assert "end its conference" not in result.err and "change it" not in result.err
     unknown, _ = run("spaces", "get", "spaces/doesNotExist", env=cli_env)
     assert "meetings.space.readonly" in unknown.err
