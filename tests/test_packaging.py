@@ -59,10 +59,10 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _clean_venv(where: Path) -> Path:
-    """A venv without pip whose only pulumi-meet is the one installed next; this environment's
-    site-packages are appended to its path for the dependencies (.pth files there, such as an
-    editable install of pulumi-meet, are not processed)."""
-    _run(sys.executable, "-m", "venv", "--without-pip", where)
+    """A fresh venv (its own pip, from ensurepip) whose only pulumi-meet is the one installed
+    next; this environment's site-packages are appended to its path for the dependencies (.pth
+    files there, such as an editable install of pulumi-meet, are not processed)."""
+    _run(sys.executable, "-m", "venv", where, timeout=_BUILD_TIMEOUT)
     python = where / "bin" / "python"
     purelib = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
     ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
@@ -100,8 +100,8 @@ def test_each_distribution_installs_and_runs_in_a_clean_venv(
 ) -> None:
     venv = tmp_path / "venv"
     python = _clean_venv(venv)
-    pip = [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q"]
-    _run(*pip, dists[kind], timeout=_BUILD_TIMEOUT)
+    # The sdist is built on the way (setuptools from the index, in an isolated environment).
+    _run(python, "-m", "pip", "install", "--no-deps", "-q", dists[kind], timeout=_BUILD_TIMEOUT)
 
     script = venv / "bin" / "pulumi-meet"
     assert _run(script, "--version", cwd=tmp_path).strip() == f"pulumi-meet {__version__}"
