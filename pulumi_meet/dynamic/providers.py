@@ -14,7 +14,8 @@ API calls per operation: check and diff none; create one ``spaces.create`` (adop
 ``spaces.get`` and at most one ``spaces.patch``); update at most one ``spaces.patch``; read one
 ``spaces.get``; delete per ``deletion_policy`` (RESTRICT: endActiveConference + patch,
 END_CONFERENCE: endActiveConference, ABANDON: none). Members: check and diff none; create one
-``members.create`` (plus one members.list only to name the existing member after a 409); update
+``members.create`` (plus one members.list only to name the existing member after a 409; adopt:
+one ``members.get`` and at most one ``members.patch``); update
 at most one ``members.patch``; read one ``members.get``; delete one ``members.delete``.
 """
 
@@ -40,7 +41,7 @@ from pulumi_meet.client.settings import Settings
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as schema
 from pulumi_meet.core import space_rules as rules
-from pulumi_meet.core.enums import AccessType, DeletionPolicy
+from pulumi_meet.core.enums import AccessType, DeletionPolicy, MemberRole
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,
@@ -253,14 +254,17 @@ class MemberProvider(_MeetProvider):
         return DiffResult(changes=changes, replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """One ``members.create`` carrying the e-mail and the role."""
+        """One ``members.create`` carrying the e-mail and the role (adopt: a get, maybe a patch)."""
         inputs = members.MemberInputs.from_props(props)
         client = self._client(inputs.owner)
         # Resolve the identity before the create: nothing may fail after the member exists.
         owner = inputs.owner or client.identity
         body = schema.api_body(inputs.declared, (members.EMAIL, members.ROLE))
         try:
-            member = client.create_member(inputs.space, body)
+            if inputs.adopt:
+                member = _adopt_member(client, inputs)
+            else:
+                member = client.create_member(inputs.space, body)
         except AlreadyExists as error:
             raise _duplicate_member(client, inputs, error) from error
         except (PermissionDenied, NotFound) as error:
@@ -391,6 +395,32 @@ def _unreachable(error: ApiError, name: str, owner: str | None, operation: str) 
         reason=error.reason,
         metadata=error.metadata,
         server_message=error.server_message,
+    )
+
+
+def _adopt_member(client: MeetClient, inputs: members.MemberInputs) -> dict[str, Any]:
+    """Take over an existing member: one members.get, and a members.patch only if the declared
+    role differs. The member must be the declared person (e-mails compared case-insensitively)."""
+    name = str(inputs.adopt)
+    try:
+        member = client.get_member(name)
+    except NotFound:
+        raise MeetError(
+            f"cannot adopt {name}: {inputs.space} has no such member (any longer). Remove "
+            f"`adopt` to add {inputs.email} as a new member."
+        ) from None
+    live_email = str(member.get("email") or "")
+    if not schema.same_email(live_email, inputs.email):
+        raise MeetError(
+            f"cannot adopt {name}: it is {live_email}, not {inputs.email}. Fix `email` or "
+            "`adopt` (`pulumi-meet members list SPACE` shows every member's name and e-mail)."
+        )
+    live = {"role": member.get("role") or MemberRole.ROLE_UNSPECIFIED.value}
+    changed = members.changed_member_fields({"role": inputs.role}, live)
+    if not changed:
+        return member
+    return client.patch_member(
+        name, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
     )
 
 
