@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -112,6 +113,29 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def _source() -> dict[str, Any]:
+    """The code measured: the commit, whether the tree differed from it, the package version."""
+    from pulumi_meet import __version__
+
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip()
+
+    status = git("status", "--porcelain", "--untracked-files=no", "--", "pulumi_meet", "bench")
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "uncommitted_changes": bool(status) if status is not None else None,
+        "version": __version__,
+    }
+
+
 def _progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
@@ -123,6 +147,7 @@ def run_benchmarks(options: Options) -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": options.command,
         "machine": _machine(),
+        "source": _source(),
     }
     with (
         tempfile.TemporaryDirectory(prefix="pulumi-meet-bench-") as workdir,

@@ -45,7 +45,12 @@ from google.oauth2 import _client as oauth2_client
 
 from pulumi_meet.client import embedded as _embedded
 from pulumi_meet.client.identity import OWNER_SOURCE, ActingUser, acting_user, emulator_mints_tokens
-from pulumi_meet.client.settings import EMBEDDED, SCOPE_CREATED, Settings
+from pulumi_meet.client.settings import (
+    CLOUD_PLATFORM_SCOPE,
+    EMBEDDED,
+    GCLOUD_LOGIN,
+    Settings,
+)
 from pulumi_meet.exceptions import ConfigurationError, CredentialsError, TransportError
 
 __all__ = [
@@ -61,18 +66,13 @@ __all__ = [
 ]
 
 _LOGGER = logging.getLogger("pulumi_meet")
-CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 _JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _ASSERTION_LIFETIME_SECONDS = 3600
 _AUTH_TIMEOUT = (10.0, 30.0)
 _USER_TYPES = (google.oauth2.credentials.Credentials,)
-_GCLOUD_LOGIN = (
-    "gcloud auth application-default login --scopes=openid,"
-    f"https://www.googleapis.com/auth/userinfo.email,{SCOPE_CREATED}"
-)
 _LOGIN_HELP = (
     f"Check meet:credentials / GOOGLE_APPLICATION_CREDENTIALS, or log in again with "
-    f"`{_GCLOUD_LOGIN}`."
+    f"`{GCLOUD_LOGIN}`."
 )
 _DWD_HELP = (
     "In the Google Admin console (Security → Access and data control → API controls → "
@@ -345,7 +345,7 @@ def application_default_credentials() -> google.auth.credentials.Credentials:
     except google.auth.exceptions.DefaultCredentialsError as error:
         raise CredentialsError(
             "no credentials found: set meet:credentials (a secret), or "
-            f"GOOGLE_APPLICATION_CREDENTIALS, or run `{_GCLOUD_LOGIN}`, or use an emulator "
+            f"GOOGLE_APPLICATION_CREDENTIALS, or run `{GCLOUD_LOGIN}`, or use an emulator "
             f"(meet:emulatorHost). ({error.args[0] if error.args else error})"
         ) from None
     return adc

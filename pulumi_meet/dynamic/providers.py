@@ -114,7 +114,7 @@ class MemberProvider(_MeetProvider):
         return DiffResult(changes=diff.changes, replaces=diff.replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """One ``members.create`` carrying the e-mail and the role."""
+        """One ``members.create`` carrying the e-mail and the role (adopt: a get, maybe a patch)."""
         return CreateResult(*member_ops.create_member(self._client, props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

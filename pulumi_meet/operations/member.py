@@ -6,7 +6,8 @@ identity. Inputs and outputs are plain dicts keyed by the member table's snake_c
 (:mod:`pulumi_meet.core.member_fields`).
 
 API calls: check and diff none; create one ``members.create`` (plus one members.list only to
-name the existing member after a 409); update at most one ``members.patch``; read one
+name the existing member after a 409; adopt: one ``members.get`` and at most one
+``members.patch``); update at most one ``members.patch``; read one
 ``members.get``; delete one ``members.delete``.
 """
 
@@ -14,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as schema
-from pulumi_meet.exceptions import AlreadyExists, ApiError, NotFound, PermissionDenied
+from pulumi_meet.core.enums import MemberRole
+from pulumi_meet.exceptions import AlreadyExists, ApiError, MeetError, NotFound, PermissionDenied
 from pulumi_meet.operations.errors import reworded, reworded_refusal
 from pulumi_meet.operations.space import unreachable
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from pulumi_meet.operations import ClientFor
 
 __all__ = [
+    "REPLACING_INPUTS",
     "MemberDiff",
     "check_member",
     "create_member",
@@ -35,6 +38,14 @@ __all__ = [
     "read_member",
     "update_member",
 ]
+
+
+REPLACING_INPUTS: Final[tuple[str, ...]] = (
+    "adopt",
+    *(spec.path[0] for spec in members.IMMUTABLE_FIELDS),
+)
+"""The inputs whose change can replace a member: ``adopt`` naming another member, then the
+member table's immutable fields (another space, another person)."""
 
 
 def check_member(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[schema.Violation]]:
@@ -72,7 +83,7 @@ def diff_member(olds: Mapping[str, Any], news: Mapping[str, Any]) -> MemberDiff:
 def create_member(
     client_for: ClientFor, props: Mapping[str, Any], *, preview: bool = False
 ) -> tuple[str, dict[str, Any]]:
-    """One ``members.create`` carrying the e-mail and the role.
+    """One ``members.create`` carrying the e-mail and the role (adopt: a get, maybe a patch).
 
     ``preview``: no call; no ID, and the member's name (and an implicit owner) unknown.
     """
@@ -89,7 +100,10 @@ def create_member(
         with reworded_refusal(
             lambda error: _space_unreachable(error, inputs.space, owner), NotFound
         ):
-            member = client.create_member(inputs.space, body)
+            if inputs.adopt:
+                member = _adopt_member(client, inputs)
+            else:
+                member = client.create_member(inputs.space, body)
     except AlreadyExists as error:
         raise _duplicate_member(client, inputs, error) from error
     outputs = members.member_outputs(member, inputs.space, owner, inputs.owner)
@@ -149,6 +163,32 @@ def delete_member(client_for: ClientFor, id_: str, props: Mapping[str, Any]) -> 
             client_for(owner).delete_member(id_)
     except NotFound:
         return
+
+
+def _adopt_member(client: MeetClient, inputs: members.MemberInputs) -> dict[str, Any]:
+    """Take over an existing member: one members.get, and a members.patch only if the declared
+    role differs. The member must be the declared person (e-mails compared case-insensitively)."""
+    name = str(inputs.adopt)
+    try:
+        member = client.get_member(name)
+    except NotFound:
+        raise MeetError(
+            f"cannot adopt {name}: {inputs.space} has no such member (any longer). Remove "
+            f"`adopt` to add {inputs.email} as a new member."
+        ) from None
+    live_email = str(member.get("email") or "")
+    if not schema.same_email(live_email, inputs.email):
+        raise MeetError(
+            f"cannot adopt {name}: it is {live_email}, not {inputs.email}. Fix `email` or "
+            "`adopt` (`pulumi-meet members list SPACE` shows every member's name and e-mail)."
+        )
+    live = {"role": member.get("role") or MemberRole.ROLE_UNSPECIFIED.value}
+    changed = members.changed_member_fields({"role": inputs.role}, live)
+    if not changed:
+        return member
+    return client.patch_member(
+        name, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
+    )
 
 
 # -------------------------------------------------------------------- errors

@@ -27,6 +27,7 @@ from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.enums import DeletionPolicy
 from pulumi_meet.core.space_fields import Field, Mutability
+from pulumi_meet.operations import member as member_ops
 from pulumi_meet.operations.space import REPLACING_INPUTS
 from pulumi_meet.plugin.config import CONFIG_KEYS
 from pulumi_meet.plugin.names import TO_CAMEL, camel
@@ -91,6 +92,9 @@ _DESCRIPTIONS: Final[Mapping[str, str]] = {
     "SpaceMember.role": "The member's role (default `COHOST`); updated in place.",
     "SpaceMember.owner": "The room's owner, whom the calls act as. Default: the owner recorded "
     "at creation, else the configured identity. A change updates in place.",
+    "SpaceMember.adopt": "Take over an existing member (`spaces/<id>/members/<member>`) instead of "
+    "adding one: one `members.get`, and a `members.patch` only if the role differs. It must be "
+    "the declared person. Naming another member replaces the resource.",
     "SpaceMember.name": "The member's `spaces/<id>/members/<member>` name (the resource ID).",
     "getSpace": "Look a room up by `spaces/<id>`, meeting code or meeting URL: its canonical "
     "name, meeting URL and code, and (for its owner) its settings. One `spaces.get`.",
@@ -271,7 +275,7 @@ class _Builder:
 
     def space_member(self) -> dict[str, Any]:
         by_name = {spec.path[0]: spec for spec in (*members.MEMBER_FIELDS, members.SPACE)}
-        replacing = {spec.path[0] for spec in members.IMMUTABLE_FIELDS}
+        replacing = set(member_ops.REPLACING_INPUTS)
         inputs: dict[str, Any] = {}
         for name in members.MEMBER_INPUT_NAMES:
             field = by_name.get(name)

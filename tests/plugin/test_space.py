@@ -221,7 +221,7 @@ def test_parallel_calls_overlap_as_the_engine_sends_them(
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    delay, rooms = 0.4, 8
+    delay, rooms = 0.6, 6
     rule = {"path": "^/v2/spaces$", "delaySeconds": delay, "times": rooms}
     control.faults(rule)
     checked, _ = plugin.check(ROOM, {}, {})
