@@ -130,3 +130,26 @@ def test_member_check_messages_name_the_schema_properties(plugin: PluginHost) ->
     assert "meeting code" in reasons["space"]
     assert "not an e-mail address" in reasons["email"]
     assert "COHOST" in reasons["role"]
+
+
+def test_adopting_an_existing_member_is_one_get(control: Control, plugin: PluginHost) -> None:
+    space = _space(plugin)
+    existing = control.as_user(
+        DEFAULT_USER,
+        "POST",
+        f"/v2/{space}/members",
+        json={"email": "d@example.com", "role": "COHOST"},
+    )
+    control.clear()
+    id_, _checked, outputs = _member(
+        plugin, {"space": space, "email": "D@example.com", "adopt": existing["name"]}
+    )
+    assert id_ == existing["name"] and outputs["role"] == "COHOST"
+    assert control.methods() == ["spaces.members.get"]
+    diff = plugin.diff(
+        MEMBER,
+        id_,
+        outputs,
+        {"space": space, "email": "d@example.com", "adopt": f"{space}/members/other"},
+    )
+    assert (diff.replaces, diff.detailed) == (["adopt"], {"adopt": "ADD_REPLACE"})
