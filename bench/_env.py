@@ -17,6 +17,7 @@ import requests
 
 import pulumi_meet as meet
 from tests.engine import CapturedResource, ProviderHost, capture_program
+from tests.plugin.host import PluginHost
 
 __all__ = [
     "PROJECT",
@@ -25,6 +26,7 @@ __all__ = [
     "EmulatorProcess",
     "capture_rooms",
     "client_config",
+    "plugin_host",
     "provider_host",
     "rooms_program",
     "running_emulator",
@@ -156,6 +158,19 @@ def provider_host(emulator: EmulatorProcess, workdir: Path) -> Iterator[Provider
     host = ProviderHost({"MEET_EMULATOR_HOST": emulator.host_port}, workdir)
     host.start()
     try:
+        yield host
+    finally:
+        host.stop()
+
+
+@contextmanager
+def plugin_host(emulator: EmulatorProcess, workdir: Path) -> Iterator[PluginHost]:
+    """A real ``pulumi-resource-meet`` configured like :func:`provider_host`; always stopped."""
+    host = PluginHost({"MEET_EMULATOR_HOST": emulator.host_port}, workdir)
+    host.start()
+    try:
+        config = client_config()
+        host.configure({key.removeprefix("meet:"): value for key, value in config.items()})
         yield host
     finally:
         host.stop()

@@ -26,7 +26,19 @@ def targets(results: Mapping[str, Any]) -> list[tuple[str, str, str, bool | None
             f"{per_op['overall_ratio']:.2f}",
             f"≤ {_RATIO_TARGET}",
             per_op["overall_ratio"] <= _RATIO_TARGET,
-        )
+        ),
+        (
+            "plugin ÷ google-apps-meet time, create+get+patch (emulator, loopback)",
+            f"{per_op['plugin_overall_ratio']:.2f}",
+            f"≤ {_RATIO_TARGET}",
+            per_op["plugin_overall_ratio"] <= _RATIO_TARGET,
+        ),
+        (
+            "plugin ÷ dynamic provider time, create+get+patch",
+            f"{per_op['plugin_vs_provider']:.2f}",
+            "< 1",
+            per_op["plugin_vs_provider"] < 1,
+        ),
     ]
     latency = results.get("per_operation_latency")
     if latency:
@@ -36,6 +48,14 @@ def targets(results: Mapping[str, Any]) -> list[tuple[str, str, str, bool | None
                 f"{latency['overall_ratio']:.2f}",
                 f"≤ {_RATIO_TARGET}",
                 latency["overall_ratio"] <= _RATIO_TARGET,
+            )
+        )
+        rows.append(
+            (
+                f"plugin with {latency['latency_ms']:g} ms added to every Meet call",
+                f"{latency['plugin_overall_ratio']:.2f}",
+                f"≤ {_RATIO_TARGET}",
+                latency["plugin_overall_ratio"] <= _RATIO_TARGET,
             )
         )
     quota_ratio = create["quota_ratio"]
@@ -66,14 +86,28 @@ def targets(results: Mapping[str, Any]) -> list[tuple[str, str, str, bool | None
         ),
     ]
     memory = throughput["peak_rss_kib"]
-    rows.append(
+    plugin_memory = per_op["plugin_peak_rss_kib"]
+    starts = results["host_starts"]
+    rows += [
         (
             "provider host peak RSS during the apply",
             "n/a" if memory is None else f"{memory / 1024:.1f} MiB",
             "—",
             None,
-        )
-    )
+        ),
+        (
+            "plugin start-up to its first answer (dynamic provider host)",
+            f"{starts['plugin_ms']:.0f} ms ({starts['dynamic_host_ms']:.0f} ms)",
+            "—",
+            None,
+        ),
+        (
+            "plugin peak RSS after the per-operation run",
+            "n/a" if plugin_memory is None else f"{plugin_memory / 1024:.1f} MiB",
+            "—",
+            None,
+        ),
+    ]
     return rows
 
 
@@ -87,20 +121,28 @@ def _headline(results: Mapping[str, Any]) -> list[str]:
 
 def _per_operation(per_op: Mapping[str, Any]) -> list[str]:
     lines = [
-        "| operation | provider median ms | google-apps-meet median ms | provider mean ms "
-        "| google-apps-meet mean ms | ratio (total time) | ratio of medians "
-        "| gRPC calls | provider median less gRPC ms |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| operation | provider median ms | plugin median ms | google-apps-meet median ms "
+        "| provider mean ms | plugin mean ms | google-apps-meet mean ms | ratio (total time) "
+        "| plugin ratio (total time) | ratio of medians | gRPC calls "
+        "| provider median less gRPC ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, cost in per_op["operations"].items():
         lines.append(
-            f"| {name} | {_ms(cost['provider_median_ms'])} | {_ms(cost['direct_median_ms'])} "
-            f"| {_ms(cost['provider_mean_ms'])} | {_ms(cost['direct_mean_ms'])} "
-            f"| {cost['ratio']:.2f} | {cost['ratio_of_medians']:.2f} | {cost['grpc_calls']} "
+            f"| {name} | {_ms(cost['provider_median_ms'])} | {_ms(cost['plugin_median_ms'])} "
+            f"| {_ms(cost['direct_median_ms'])} | {_ms(cost['provider_mean_ms'])} "
+            f"| {_ms(cost['plugin_mean_ms'])} | {_ms(cost['direct_mean_ms'])} "
+            f"| {cost['ratio']:.2f} | {cost['plugin_ratio']:.2f} "
+            f"| {cost['ratio_of_medians']:.2f} | {cost['grpc_calls']} "
             f"| {_ms(cost['provider_without_grpc_ms'])} |"
         )
     lines += [
-        f"| **all** | | | | | **{per_op['overall_ratio']:.2f}** | | | |",
+        f"| **all** | | | | | | | **{per_op['overall_ratio']:.2f}** "
+        f"| **{per_op['plugin_overall_ratio']:.2f}** | | | |",
+        "",
+        "The plugin (`pulumi-resource-meet`) answers the same calls as the dynamic provider "
+        "host: its gRPC round trip (a Check, no API call) is "
+        f"{_ms(per_op['plugin_grpc_round_trip_ms'])} ms median.",
         "",
         f"{per_op['rooms']} rooms per path; requests answered other than 200: "
         f"{per_op['failures']}. One engine → host gRPC round trip (a Check that makes no API "
@@ -177,6 +219,11 @@ def _startup(results: Mapping[str, Any]) -> list[str]:
     imports = results["imports"]
     memory = results["throughput"]["peak_rss_kib"]
     memory_text = "n/a" if memory is None else f"{memory / 1024:.1f} MiB ({memory} KiB)"
+    starts = results["host_starts"]
+    plugin_memory = results["per_operation"]["plugin_peak_rss_kib"]
+    plugin_memory_text = (
+        "n/a" if plugin_memory is None else f"{plugin_memory / 1024:.1f} MiB ({plugin_memory} KiB)"
+    )
     return [
         "| figure | value |",
         "|---|---|",
@@ -188,6 +235,11 @@ def _startup(results: Mapping[str, Any]) -> list[str]:
         f"| ratio `Space` ÷ `pulumi` | {imports['ratio']:.2f} |",
         f"| provider host VmHWM after the {results['throughput']['rooms']}-room apply "
         f"(create + update) | {memory_text} |",
+        f"| plugin start-up to its first answer (median of {starts['repeats']}) "
+        f"| {starts['plugin_ms']:.0f} ms |",
+        f"| dynamic provider host start-up to its first answer (median of {starts['repeats']}) "
+        f"| {starts['dynamic_host_ms']:.0f} ms |",
+        f"| plugin VmHWM after the per-operation run | {plugin_memory_text} |",
     ]
 
 
@@ -240,7 +292,7 @@ def render_report(results: Mapping[str, Any], chart_name: str | None) -> str:
         "",
         *_headline(results),
         "",
-        "## 1. Per-operation cost: provider vs google-apps-meet",
+        "## 1. Per-operation cost: dynamic provider and plugin vs google-apps-meet",
         "",
         *_per_operation(per_op),
     ]

@@ -26,7 +26,7 @@ from bench._env import running_emulator
 from bench._lifecycle import measure_lifecycle
 from bench._per_op import measure_per_operation
 from bench._report import render_report, targets
-from bench._startup import measure_imports
+from bench._startup import measure_host_starts, measure_imports
 from bench._throughput import measure_throughput
 
 __all__ = ["Options", "main", "parse_options", "run_benchmarks"]
@@ -169,6 +169,8 @@ def run_benchmarks(options: Options) -> dict[str, Any]:
         ).to_dict()
         _progress(f"3-4. lifecycle and state, {options.rooms} rooms")
         results["lifecycle"] = measure_lifecycle(emulator, work, options.rooms).to_dict()
+        _progress(f"5. provider process start-up, {options.import_repeats} samples each")
+        results["host_starts"] = measure_host_starts(options.import_repeats, work).to_dict()
     _progress(f"5. import times, {options.import_repeats} samples each")
     results["imports"] = measure_imports(options.import_repeats).to_dict()
     results["total_seconds"] = time.perf_counter() - started

@@ -36,7 +36,7 @@ def test_the_readme_states_the_limits_plainly() -> None:
     # One line for the plugin to update: the languages that can use the package today.
     marker = README.index("<!-- languages:")
     languages = README[marker:].split("\n\n", 1)[0]
-    assert "only Pulumi programs written in\nPython can use it" in languages
+    assert "Every Pulumi language" in languages and "`pulumi-resource-meet`" in languages
 
 
 def test_the_version_is_written_once_and_reported_by_the_installed_cli() -> None:

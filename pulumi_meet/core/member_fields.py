@@ -8,7 +8,7 @@ A Meet ``Member`` has three fields (``meet.v2.discovery.json``): ``name`` (outpu
 field.
 
 Everything here is plain data in and out: no API call, no Pulumi import. The provider class
-that uses it is :class:`pulumi_meet.dynamic.providers.MemberProvider`.
+that uses it is :mod:`pulumi_meet.operations.member` (for both front-ends).
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ from pulumi_meet.core.space_fields import (
 __all__ = [
     "DEFAULT_ROLE",
     "EMAIL",
+    "IMMUTABLE_FIELDS",
     "MEMBER_FIELDS",
     "MEMBER_INPUT_NAMES",
     "MEMBER_OUTPUT_NAMES",
     "ROLE",
+    "SPACE",
     "MemberInputs",
     "adopt_replaces",
     "changed_member_fields",
@@ -57,6 +59,16 @@ MEMBER_FIELDS: Final[tuple[Field, ...]] = (
     ROLE,
 )
 """Every field of a Meet ``Member``, in the API's order."""
+
+SPACE: Final = Field(("space",), (), Mutability.IMMUTABLE)
+"""The member's space: its parent (``spaces/<id>``) in the API, not a field of ``Member``. Set
+at creation only; another space means another member."""
+
+IMMUTABLE_FIELDS: Final[tuple[Field, ...]] = (
+    SPACE,
+    *(spec for spec in MEMBER_FIELDS if spec.mutability is Mutability.IMMUTABLE),
+)
+"""The inputs whose change replaces the member (the parent first, then the table's)."""
 
 DEFAULT_ROLE: Final = MemberRole.COHOST.value
 """The role of a member whose ``role`` is not set: co-hosts are what the resource is for."""
@@ -176,24 +188,24 @@ def _adopt_violation(adopt: object, space: object) -> list[Violation]:
 
 
 def member_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    """The inputs whose change replaces the member: another space, or another person.
+    """The inputs whose change replaces the member: ``adopt`` naming another member, then the
+    :data:`IMMUTABLE_FIELDS`, in order.
 
     An e-mail that differs only in case names the same person, so it is no change.
     """
     replaces = ["adopt"] if adopt_replaces(olds, news) else []
-    new_space = news.get("space")
-    if schema.is_unknown(new_space) or new_space != olds.get("space"):
-        replaces.append("space")
-    new_email = news.get("email")
-    old_email = olds.get("email")
-    if (
-        schema.is_unknown(new_email)
-        or not isinstance(new_email, str)
-        or not isinstance(old_email, str)
-        or not same_email(new_email, old_email)
-    ):
-        replaces.append("email")
-    return replaces
+    return replaces + [
+        spec.property_path
+        for spec in IMMUTABLE_FIELDS
+        if schema.is_unknown(news.get(spec.path[0]))
+        or not _same(spec, news.get(spec.path[0]), olds.get(spec.path[0]))
+    ]
+
+
+def _same(spec: Field, new: object, old: object) -> bool:
+    if spec is EMAIL:
+        return isinstance(new, str) and isinstance(old, str) and same_email(new, old)
+    return new == old
 
 
 def adopt_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
