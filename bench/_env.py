@@ -19,6 +19,7 @@ import requests
 import pulumi_meet as meet
 from pulumi_meet.client.quota import BUCKETS
 from tests.engine import CapturedResource, ProviderHost, capture_program
+from tests.plugin.host import PluginHost
 
 __all__ = [
     "PROJECT",
@@ -27,6 +28,7 @@ __all__ = [
     "EmulatorProcess",
     "capture_rooms",
     "client_config",
+    "plugin_host",
     "provider_host",
     "rooms_program",
     "running_emulator",
@@ -192,6 +194,22 @@ def provider_host(
     host = ProviderHost(env, workdir)
     host.start()
     try:
+        yield host
+    finally:
+        host.stop()
+
+
+@contextmanager
+def plugin_host(emulator: EmulatorProcess, workdir: Path) -> Iterator[PluginHost]:
+    """A real ``pulumi-resource-meet`` configured like :func:`provider_host`; always stopped."""
+    ledger = Path(tempfile.mkdtemp(prefix="ledger-", dir=workdir)) / "quota-ledger.sqlite"
+    host = PluginHost(
+        {"MEET_EMULATOR_HOST": emulator.host_port, "MEET_QUOTA_LEDGER": str(ledger)}, workdir
+    )
+    host.start()
+    try:
+        config = client_config()
+        host.configure({key.removeprefix("meet:"): value for key, value in config.items()})
         yield host
     finally:
         host.stop()

@@ -1,4 +1,5 @@
-"""Benchmark 5 (first half): import time of ``pulumi_meet`` vs ``pulumi`` alone.
+"""Benchmark 5: import time of ``pulumi_meet`` vs ``pulumi`` alone; start-up of the provider
+processes (the plugin and the dynamic provider host).
 
 Each sample is a fresh interpreter that times its own ``import`` with ``perf_counter`` (so the
 interpreter's start-up is not counted); the figure is the median of the samples.
@@ -9,10 +10,12 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-__all__ = ["ImportTimes", "measure_imports"]
+__all__ = ["HostStartTimes", "ImportTimes", "measure_host_starts", "measure_imports"]
 
 # What each sample imports: ``pulumi_meet`` alone loads the Pulumi SDK lazily, so the figure
 # that matters for a program is the import of ``Space`` (which brings the SDK in).
@@ -67,3 +70,36 @@ def measure_imports(repeats: int) -> ImportTimes:
         for name, statement in _STATEMENTS.items():
             samples[name].append(_import_seconds(statement))
     return ImportTimes(samples)
+
+
+@dataclass
+class HostStartTimes:
+    """Seconds from starting a provider process to its first answer (GetPluginInfo)."""
+
+    plugin: list[float]
+    dynamic: list[float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "repeats": len(self.plugin),
+            "plugin_ms": statistics.median(self.plugin) * 1000,
+            "dynamic_host_ms": statistics.median(self.dynamic) * 1000,
+        }
+
+
+def measure_host_starts(repeats: int, workdir: Path) -> HostStartTimes:
+    """Start ``pulumi-resource-meet`` and the dynamic provider host ``repeats`` times each,
+    alternating; each sample ends at the first GetPluginInfo answer, as the engine waits."""
+    from tests.engine import ProviderHost
+    from tests.plugin.host import PluginHost
+
+    times = HostStartTimes([], [])
+    for _ in range(repeats):
+        started = time.perf_counter()
+        with PluginHost({}, workdir) as plugin:
+            plugin.plugin_info()
+            times.plugin.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with ProviderHost({}, workdir):  # start() waits for GetPluginInfo
+            times.dynamic.append(time.perf_counter() - started)
+    return times

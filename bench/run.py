@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +28,7 @@ from bench._organisation import FULL as FULL_ORGANISATION
 from bench._organisation import QUICK, OrganisationOptions, measure_organisation
 from bench._per_op import measure_per_operation
 from bench._report import render_report, targets
-from bench._startup import measure_imports
+from bench._startup import measure_host_starts, measure_imports
 from bench._throughput import measure_throughput
 
 __all__ = ["Options", "main", "parse_options", "run_benchmarks"]
@@ -123,6 +124,29 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def _source() -> dict[str, Any]:
+    """The code measured: the commit, whether the tree differed from it, the package version."""
+    from pulumi_meet import __version__
+
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip()
+
+    status = git("status", "--porcelain", "--untracked-files=no", "--", "pulumi_meet", "bench")
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "uncommitted_changes": bool(status) if status is not None else None,
+        "version": __version__,
+    }
+
+
 def _progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
@@ -134,6 +158,7 @@ def run_benchmarks(options: Options) -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": options.command,
         "machine": _machine(),
+        "source": _source(),
     }
     with (
         tempfile.TemporaryDirectory(prefix="pulumi-meet-bench-") as workdir,
@@ -155,6 +180,8 @@ def run_benchmarks(options: Options) -> dict[str, Any]:
         ).to_dict()
         _progress(f"3-4. lifecycle and state, {options.rooms} rooms")
         results["lifecycle"] = measure_lifecycle(emulator, work, options.rooms).to_dict()
+        _progress(f"5. provider process start-up, {options.import_repeats} samples each")
+        results["host_starts"] = measure_host_starts(options.import_repeats, work).to_dict()
         organisation = options.organisation
         _progress(
             f"6. organisation scale: {organisation.rooms} rooms over {organisation.owners} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pulumi_meet._version import __version__ as __version__
 from pulumi_meet.core.enums import (
     AccessType,
     AttendanceReportGenerationType,
@@ -90,7 +91,6 @@ __all__ = [
     "Unauthenticated",
     "Unavailable",
 ]
-__version__ = "0.1.0"
 
 # Public names that live in a module importing the Pulumi SDK, loaded on first access (PEP 562).
 _LAZY: dict[str, str] = {

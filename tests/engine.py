@@ -24,8 +24,8 @@ No Pulumi CLI is needed. Three layers, usable separately:
     engine runs them).
 
 Simplifications: URNs ignore parents (``urn:pulumi:<stack>::<project>::<type>::<name>``);
-resource options other than ``id`` (protect, ignore_changes, delete_before_replace...) are not
-seen by mocks and are not applied.
+resource options other than ``id`` and ``retain_on_delete`` (protect, ignore_changes,
+delete_before_replace...) are not seen by mocks and are not applied.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ import pulumi
 import pulumi.runtime
 from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 from pulumi.runtime.settings import ROOT, SETTINGS, _get_rpc_manager
 from pulumi.runtime.stack import run_pulumi_func
@@ -130,6 +131,8 @@ class CapturedResource:
     inputs: dict[str, Any]
     id: str | None = None
     """Set for ``Resource.get`` (a read of an existing resource)."""
+    retain_on_delete: bool = False
+    """The ``retain_on_delete`` resource option: deleting drops it from state, with no call."""
 
 
 def make_urn(type_: str, name: str, *, project: str, stack: str) -> str:
@@ -142,14 +145,32 @@ class _Mocks(pulumi.runtime.Mocks):
 
     def __init__(self, handler: Callable[[CapturedResource], tuple[str, dict[str, Any]]]) -> None:
         self._handler = handler
+        self.registering = threading.local()
+        """What the monitor saw of the registration this thread is answering."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         resource_id = args.resource_id or None
-        captured = CapturedResource(args.typ, args.name, dict(args.inputs), resource_id)
+        retain = bool(getattr(self.registering, "retain_on_delete", False))
+        captured = CapturedResource(args.typ, args.name, dict(args.inputs), resource_id, retain)
         return self._handler(captured)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
         return {}, None
+
+
+class _Monitor(MockMonitor):
+    """The SDK's mock monitor, passing on what mocks do not see (``retain_on_delete``)."""
+
+    def __init__(self, mocks: _Mocks) -> None:
+        super().__init__(mocks)
+        self._ours = mocks
+
+    def RegisterResource(self, request: Any) -> Any:  # the gRPC method, by its name
+        self._ours.registering.retain_on_delete = bool(request.retainOnDelete)
+        try:
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._ours.registering.retain_on_delete = False
 
 
 def _run_under_mocks(
@@ -166,7 +187,10 @@ def _run_under_mocks(
     ROOT.set(None)  # a fresh root Stack for every run
     SETTINGS.outputs.clear()  # tasks of an earlier run are not this run's
     pulumi.runtime.set_all_config(dict(config), [])
-    pulumi.runtime.set_mocks(_Mocks(handler), project=project, stack=stack, preview=preview)
+    mocks = _Mocks(handler)
+    pulumi.runtime.set_mocks(
+        mocks, project=project, stack=stack, preview=preview, monitor=_Monitor(mocks)
+    )
     root = pulumi.runtime.get_root_resource()
     exports: dict[str, Any] = {}
 
@@ -563,12 +587,15 @@ class ResourceState:
     outputs: dict[str, Any]
     external: bool = False
     """Read with ``Resource.get``: refreshed, never updated or deleted."""
+    retain_on_delete: bool = False
+    """Deleting it (destroy, or gone from the program) only drops it from state: op ``retain``."""
 
 
 @dataclass(frozen=True)
 class Step:
-    """One planned or executed step: ``op`` is create, same, update, replace, delete, read,
-    refresh or drop (refresh found the resource gone)."""
+    """One planned or executed step: ``op`` is create, same, update, replace, delete, retain
+    (deleted from state only: ``retain_on_delete``), read, refresh or drop (refresh found the
+    resource gone)."""
 
     op: str
     urn: str
@@ -703,13 +730,33 @@ class Engine:
         if not changes:
             self._record(run, "same", urn)
             if not run.preview:
-                self._store(ResourceState(urn, res.type, res.name, old.id, checked, old.outputs))
+                self._store(
+                    ResourceState(
+                        urn,
+                        res.type,
+                        res.name,
+                        old.id,
+                        checked,
+                        old.outputs,
+                        retain_on_delete=res.retain_on_delete,
+                    )
+                )
             return old.id, old.outputs
         self._record(run, "update", urn)
         if run.preview:
             return old.id, {**old.outputs, **checked}
         outputs = host.update(urn, old.id, old.outputs, checked)
-        self._store(ResourceState(urn, res.type, res.name, old.id, checked, outputs))
+        self._store(
+            ResourceState(
+                urn,
+                res.type,
+                res.name,
+                old.id,
+                checked,
+                outputs,
+                retain_on_delete=res.retain_on_delete,
+            )
+        )
         return old.id, outputs
 
     def _create(
@@ -719,7 +766,17 @@ class Engine:
         if run.preview:
             return "", checked
         new_id, outputs = self._provider().create(urn, checked)
-        self._store(ResourceState(urn, res.type, res.name, new_id, checked, outputs))
+        self._store(
+            ResourceState(
+                urn,
+                res.type,
+                res.name,
+                new_id,
+                checked,
+                outputs,
+                retain_on_delete=res.retain_on_delete,
+            )
+        )
         return new_id, outputs
 
     def _replace(
@@ -738,7 +795,17 @@ class Engine:
             with self._lock:
                 run.replaced.append(old)
         new_id, outputs = host.create(urn, checked)
-        self._store(ResourceState(urn, res.type, res.name, new_id, checked, outputs))
+        self._store(
+            ResourceState(
+                urn,
+                res.type,
+                res.name,
+                new_id,
+                checked,
+                outputs,
+                retain_on_delete=res.retain_on_delete,
+            )
+        )
         return new_id, outputs
 
     # ------------------------------------------------------------------ commands
@@ -765,10 +832,17 @@ class Engine:
         gone = [s for s in self.state.values() if s.urn not in run.seen]
         for state in reversed(gone):
             if not state.external:
-                host.delete(state.urn, state.id, state.outputs)
-                run.steps.append(Step("delete", state.urn))
+                run.steps.append(self._delete(host, state))
             del self.state[state.urn]
         return run.steps
+
+    @staticmethod
+    def _delete(host: ProviderHost, state: ResourceState) -> Step:
+        """Delete one resource from the cloud, unless it is retained on delete."""
+        if state.retain_on_delete:
+            return Step("retain", state.urn)
+        host.delete(state.urn, state.id, state.outputs)
+        return Step("delete", state.urn)
 
     def refresh(self) -> list[Step]:
         """``pulumi refresh --yes``: Read every resource; an empty ID drops it from state."""
@@ -793,8 +867,7 @@ class Engine:
         host = self._provider()
         for state in reversed(list(self.state.values())):
             if not state.external:
-                host.delete(state.urn, state.id, state.outputs)
-                steps.append(Step("delete", state.urn))
+                steps.append(self._delete(host, state))
             del self.state[state.urn]
         return steps
 

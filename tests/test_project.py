@@ -30,10 +30,17 @@ def test_pulumi_yaml_validates_against_the_project_schema(path: Path, reference_
     schema = json.loads((reference_dir / "pulumi-project.schema.json").read_text())
     project = yaml.safe_load(path.read_text())
     jsonschema.validate(project, schema, cls=jsonschema.Draft202012Validator)
-    assert project["runtime"]["name"] == "python"
-    assert "virtualenv" in project["runtime"]["options"]
+    runtime = project["runtime"]
+    runtime_name = runtime if isinstance(runtime, str) else runtime["name"]
     main = path.parent / project.get("main", ".")
-    assert (main / "__main__.py").is_file(), f"{path}: main program {main} has no __main__.py"
+    if runtime_name == "python":
+        assert "virtualenv" in runtime["options"]
+        assert (main / "__main__.py").is_file(), f"{path}: main program {main} has no __main__.py"
+    elif runtime_name == "nodejs":
+        assert (main / "index.ts").is_file(), f"{path}: main program {main} has no index.ts"
+    else:
+        assert runtime_name == "yaml", f"{path}: unexpected runtime {runtime_name}"
+        assert "resources" in project, f"{path}: a YAML program declares its resources"
 
 
 def test_readme_quick_start_has_exactly_two_commands() -> None:

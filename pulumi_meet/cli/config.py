@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.settings import (
+    EMBEDDED,
+    Settings,
+    expand_scopes,
+    normalise_emulator_host,
+)
 from pulumi_meet.core.space_fields import (
     describe_value,
     email_violation,
@@ -27,9 +33,13 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCEPTED_FORMS",
     "CLI_RETRY_SECONDS",
+    "FLAG_OF_KEY",
     "ClientOptions",
     "SpaceArgument",
+    "cli_wording",
     "email_argument",
+    "emulator_host_argument",
+    "scopes_argument",
     "space_argument",
 ]
 
@@ -41,6 +51,27 @@ ACCEPTED_FORMS = (
 
 CLI_RETRY_SECONDS = 30.0
 """Default retry budget of one command: a person is waiting (the provider's default is 120 s)."""
+
+FLAG_OF_KEY = {
+    "meet:emulatorHost": "--emulator-host",
+    "meet:impersonateUser": "--as",
+    "meet:credentials": "--credentials",
+    "meet:scopes": "--scopes",
+    "meet:maxRetryDurationSeconds": "--max-retry-seconds",
+}
+"""The `meet:` stack key each connection flag stands for (and the flag its messages name)."""
+
+# A key named as something to type, such as `pulumi config set --secret meet:credentials < f`,
+# stays a key: only the key as the name of a setting becomes its flag.
+_KEY_MENTION = re.compile(
+    r"(?<!config set )(?<!--secret )(" + "|".join(map(re.escape, FLAG_OF_KEY)) + r")\b"
+)
+
+
+def cli_wording(message: str) -> str:
+    """A message written for the provider, with the flags of the command line in place of the
+    `meet:` keys they stand for (the client layer's messages name the keys)."""
+    return _KEY_MENTION.sub(lambda match: FLAG_OF_KEY[match.group(1)], message)
 
 
 @dataclass(frozen=True)
@@ -69,6 +100,30 @@ def space_argument(text: str) -> SpaceArgument:
     return SpaceArgument(text=text, name=name, is_alias=is_alias)
 
 
+def _checked_with(check: Callable[[str], object], key: str) -> Callable[[str], str]:
+    """An argparse ``type=`` that runs the provider's own check of `key` on the flag's value.
+
+    Its refusal is a usage error (exit 2, before any call), worded after the flag: argparse
+    already names it, so the key (and its environment variable) is cut from the message.
+    """
+
+    def argument(text: str) -> str:
+        try:
+            check(text)
+        except ConfigurationError as error:
+            reason = re.sub(rf"^{re.escape(key)}( / [A-Z_]+)?:? ", "", str(error))
+            raise argparse.ArgumentTypeError(cli_wording(reason)) from None
+        return text
+
+    return argument
+
+
+emulator_host_argument = _checked_with(normalise_emulator_host, "meet:emulatorHost")
+"""argparse ``type=`` of ``--emulator-host``: host:port, an http(s) URL or ``embedded``."""
+scopes_argument = _checked_with(expand_scopes, "meet:scopes")
+"""argparse ``type=`` of ``--scopes``: Meet scopes only, at least one."""
+
+
 def email_argument(text: str) -> str:
     """argparse ``type=`` of ``--as``: an e-mail address, lower-cased."""
     value = text.strip()
@@ -86,6 +141,8 @@ class ClientOptions:
     credentials_file: str | None = None
     scopes: str | None = None
     max_retry_seconds: float | None = None
+    db: str | None = None
+    """``--db``: the embedded emulator's database (with ``--emulator-host embedded``)."""
 
     @classmethod
     def from_namespace(cls, args: argparse.Namespace) -> ClientOptions:
@@ -96,7 +153,36 @@ class ClientOptions:
             credentials_file=getattr(args, "credentials", None),
             scopes=getattr(args, "scopes", None),
             max_retry_seconds=getattr(args, "max_retry_seconds", None),
+            db=getattr(args, "db", None),
         )
+
+    def usage_problem(self, environ: Mapping[str, str] | None = None) -> str | None:
+        """What makes this command line unusable before any call, or None.
+
+        The flags are checked by the parser; this checks what they fall back to
+        (``MEET_EMULATOR_HOST``) and what they combine into (``--db`` needs ``embedded``).
+        """
+        env = os.environ if environ is None else environ
+        host = self.emulator_host or env.get("MEET_EMULATOR_HOST", "").strip() or None
+        if host is not None and self.emulator_host is None:
+            try:
+                normalise_emulator_host(host)
+            except ConfigurationError as error:
+                return str(error).replace("meet:emulatorHost / ", "")
+        if self.db is not None and (host or "").lower() != EMBEDDED:
+            return "--db applies only to the embedded emulator (--emulator-host embedded)"
+        return None
+
+    def _embedded_database(self) -> None:
+        """Where an embedded emulator keeps its rooms: ``--db``, else the project's existing
+        ``.pulumi-meet/emulator.db``; a command never creates that file by itself."""
+        from pulumi_meet.client import embedded
+        from pulumi_meet.emulator import DEFAULT_DB
+
+        if self.db is not None:
+            embedded.use_database(self.db)
+        elif not os.path.exists(DEFAULT_DB):
+            embedded.use_database(":memory:")
 
     def settings(self, environ: Mapping[str, str] | None = None) -> Settings:
         """The provider's `Settings`, with the flags as the `meet:` keys they stand for."""
@@ -108,14 +194,19 @@ class ClientOptions:
             "meet:credentials": self._credentials_text(),
             "meet:maxRetryDurationSeconds": f"{retry:g}",
         }
-        return Settings.from_config(keys.get, os.environ if environ is None else environ)
+        settings = Settings.from_config(keys.get, os.environ if environ is None else environ)
+        if settings.emulator_host == EMBEDDED:
+            self._embedded_database()
+        return settings
 
     def client(self, environ: Mapping[str, str] | None = None) -> MeetClient:
-        """The client acting as ``--as`` (or the configuration's default identity)."""
+        """The client acting as the provider would (`pulumi_meet.client.identity`): ``--as``,
+        else ``MEET_IMPERSONATE_USER``, else the credentials' user, or the emulator's user."""
         # Imported here: google-auth and requests are not needed for --help or a usage error.
         from pulumi_meet.client.meet import get_client
 
-        return get_client(self.settings(environ), self.acting_as)
+        # --as is already meet:impersonateUser in the settings: no owner, the rule picks it.
+        return get_client(self.settings(environ))
 
     def _credentials_text(self) -> str | None:
         if self.credentials_file is None:

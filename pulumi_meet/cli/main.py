@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
-from pulumi_meet.cli.config import ClientOptions
+from pulumi_meet.cli.config import ClientOptions, cli_wording
 from pulumi_meet.cli.parser import PROG, Handler, UsageError, build_parser
 from pulumi_meet.cli.progress import LineSink
 from pulumi_meet.client import progress
@@ -30,7 +30,7 @@ _SIGPIPE_EXIT = 141
 def _fail(err: TextIO, message: str, debug: bool) -> None:
     if debug:
         traceback.print_exc(file=err)
-    err.write(f"{PROG}: error: {message}\n")
+    err.write(f"{PROG}: error: {cli_wording(message)}\n")
 
 
 @contextlib.contextmanager
@@ -116,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err = sys.stdout, sys.stderr
     try:
         args = build_parser().parse_args(arguments)
+        problem = ClientOptions.from_namespace(args).usage_problem()
+        if problem is not None:
+            raise UsageError(problem)
     except UsageError as error:
         err.write(f"{PROG}: error: {error}\n")
         return 2

@@ -18,6 +18,8 @@ from pulumi_meet.cli.config import (
     CLI_RETRY_SECONDS,
     ClientOptions,
     email_argument,
+    emulator_host_argument,
+    scopes_argument,
     space_argument,
 )
 
@@ -54,8 +56,17 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--emulator-host",),
         {
             "metavar": "HOST:PORT",
+            "type": emulator_host_argument,
             "help": "talk to an emulator: host:port, an http:// URL or 'embedded' "
             "(default: $MEET_EMULATOR_HOST, else Google)",
+        },
+    ),
+    (
+        ("--db",),
+        {
+            "metavar": "PATH",
+            "help": "with --emulator-host embedded: the emulator's database (default: "
+            ".pulumi-meet/emulator.db if it exists, else nothing is kept)",
         },
     ),
     (
@@ -64,9 +75,10 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "dest": "acting_as",
             "metavar": "EMAIL",
             "type": email_argument,
-            "help": "act as this user: the delegated user of a service account, or the "
-            "emulator's user (default: $MEET_IMPERSONATE_USER for a service account; the "
-            "login's user)",
+            "help": "act as this user, as meet:impersonateUser does for the provider: the "
+            "delegated user of a service account, the emulator's user, or the login's own user "
+            "(default: $MEET_IMPERSONATE_USER, else the login's user; on an emulator without "
+            "credentials developer@example.com)",
         },
     ),
     (
@@ -80,6 +92,7 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
     (
         ("--scopes",),
         {
+            "type": scopes_argument,
             "help": "OAuth scopes to request, comma-separated, short names allowed (default: "
             "meetings.space.created; a user login has the scopes granted at login)",
         },

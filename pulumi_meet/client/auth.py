@@ -14,6 +14,9 @@ The Meet API accepts only users, so:
   the account's own token, then exchanged at the token endpoint;
 - against an emulator without `meet:credentials`, tokens come from its control API.
 
+*Whom* the calls act as is decided by one rule, `pulumi_meet.client.identity.acting_user`, the
+same for an emulator and for Google; this module only obtains tokens for that user.
+
 Nothing here runs before the first API call. Every credential object is wrapped in a
 `SharedCredentials` that serialises refreshes, so N threads sharing an identity fetch one token.
 """
@@ -41,7 +44,13 @@ from google.auth.transport.requests import Request
 from google.oauth2 import _client as oauth2_client
 
 from pulumi_meet.client import embedded as _embedded
-from pulumi_meet.client.settings import EMBEDDED, SCOPE_CREATED, Settings
+from pulumi_meet.client.identity import OWNER_SOURCE, ActingUser, acting_user, emulator_mints_tokens
+from pulumi_meet.client.settings import (
+    CLOUD_PLATFORM_SCOPE,
+    EMBEDDED,
+    GCLOUD_LOGIN,
+    Settings,
+)
 from pulumi_meet.exceptions import ConfigurationError, CredentialsError, TransportError
 
 __all__ = [
@@ -57,18 +66,13 @@ __all__ = [
 ]
 
 _LOGGER = logging.getLogger("pulumi_meet")
-CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 _JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 _ASSERTION_LIFETIME_SECONDS = 3600
 _AUTH_TIMEOUT = (10.0, 30.0)
 _USER_TYPES = (google.oauth2.credentials.Credentials,)
-_GCLOUD_LOGIN = (
-    "gcloud auth application-default login --scopes=openid,"
-    f"https://www.googleapis.com/auth/userinfo.email,{SCOPE_CREATED}"
-)
 _LOGIN_HELP = (
     f"Check meet:credentials / GOOGLE_APPLICATION_CREDENTIALS, or log in again with "
-    f"`{_GCLOUD_LOGIN}`."
+    f"`{GCLOUD_LOGIN}`."
 )
 _DWD_HELP = (
     "In the Google Admin console (Security → Access and data control → API controls → "
@@ -341,7 +345,7 @@ def application_default_credentials() -> google.auth.credentials.Credentials:
     except google.auth.exceptions.DefaultCredentialsError as error:
         raise CredentialsError(
             "no credentials found: set meet:credentials (a secret), or "
-            f"GOOGLE_APPLICATION_CREDENTIALS, or run `{_GCLOUD_LOGIN}`, or use an emulator "
+            f"GOOGLE_APPLICATION_CREDENTIALS, or run `{GCLOUD_LOGIN}`, or use an emulator "
             f"(meet:emulatorHost). ({error.args[0] if error.args else error})"
         ) from None
     return adc
@@ -449,33 +453,44 @@ def reset_authorizations() -> None:
         _BASE_CREDENTIALS.clear()
 
 
-def authorization_for(settings: Settings, acting_as: str | None) -> Authorization:
-    """The (cached) authorization that acts as `acting_as`; no network call except tokeninfo.
+def authorization_for(settings: Settings, owner: str | None) -> Authorization:
+    """The (cached) authorization that acts as the resource's `owner`, or, when None, as the
+    configured user (`identity.acting_user`); no network call except tokeninfo.
 
-    Raises ConfigurationError when the credentials cannot act for `acting_as`: a service
-    account with no user to act for, or user credentials of someone else.
+    Raises ConfigurationError when the credentials cannot act for that user: a service account
+    with no user to act for, or user credentials of someone else.
     """
-    wanted = acting_as.lower() if acting_as else None
+    acting = acting_user(settings, owner)
     endpoints = resolve_endpoints(settings)
     with _CACHE_LOCK:
-        authorization = _build_authorization(settings, endpoints, wanted)
-    if wanted is not None and authorization.identity() != wanted:
-        raise ConfigurationError(
-            f"these credentials act as {authorization.identity()}; they cannot act for owner "
-            f"{wanted} (declared with owner=, or recorded when the room was created or "
-            "adopted). Use that user's own login, or a service account with "
-            "domain-wide delegation (meet:credentials + meet:impersonateUser) that can act for "
-            "them; if the room should no longer be managed here, `pulumi state delete <urn>` "
-            "forgets it"
-        )
+        authorization = _build_authorization(settings, endpoints, acting)
+    if acting is not None and authorization.identity() != acting.email:
+        raise _cannot_act_for(authorization.identity(), acting)
     return authorization
 
 
+def _cannot_act_for(identity: str, acting: ActingUser) -> ConfigurationError:
+    remedy = (
+        "Use that user's own login, or a service account with domain-wide delegation "
+        "(meet:credentials + meet:impersonateUser) that can act for them"
+    )
+    if acting.source == OWNER_SOURCE:
+        remedy += (
+            "; if the room should no longer be managed here, `pulumi state delete <urn>` forgets it"
+        )
+    else:
+        remedy += f"; or unset it to act as {identity}"
+    return ConfigurationError(
+        f"these credentials act as {identity}; they cannot act for {acting.describe()}. {remedy}"
+    )
+
+
 def _build_authorization(
-    settings: Settings, endpoints: Endpoints, wanted: str | None
+    settings: Settings, endpoints: Endpoints, acting: ActingUser | None
 ) -> Authorization:
-    if endpoints.emulator and settings.credentials_id is None:
-        email = wanted or settings.user
+    if emulator_mints_tokens(settings):
+        assert acting is not None, "acting_user names a user whenever the emulator mints tokens"
+        email = acting.email
         return _cached(
             (settings, endpoints, "emulator", email),
             lambda: Authorization(
@@ -494,15 +509,15 @@ def _build_authorization(
             (settings, endpoints, "user"),
             lambda: Authorization(base, endpoints, None, "user credentials"),
         )
-    subject = wanted or settings.impersonate_user
     account = getattr(base.inner, "service_account_email", None) or "the service account"
-    if subject is None:
+    if acting is None:
         raise ConfigurationError(
             f"the credentials are a service account ({account}); the Meet API accepts only user "
             "identities, so a service account must act for a Workspace user through domain-wide "
             "delegation. Set meet:impersonateUser (or MEET_IMPERSONATE_USER) to that user's "
             "e-mail, or set owner= on the resource"
         )
+    subject = acting.email
     return _cached(
         (settings, endpoints, "delegated", subject),
         lambda: Authorization(

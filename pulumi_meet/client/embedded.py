@@ -13,13 +13,20 @@ import threading
 from pathlib import Path
 from typing import Any
 
-__all__ = ["embedded_base_url", "stop_embedded"]
+__all__ = ["embedded_base_url", "stop_embedded", "use_database"]
 
 _LOGGER = logging.getLogger("pulumi_meet")
 _LOCK = threading.Lock()
 # The running pulumi_meet.emulator.Emulator under "emulator"; imported lazily because most
 # processes never need it.
 _STATE: dict[str, Any] = {}
+
+
+def use_database(db: str | Path | None) -> None:
+    """Keep the embedded emulator's state in `db` (``":memory:"``: nowhere) instead of
+    ``.pulumi-meet/emulator.db``; None restores that default. Applies to the next start."""
+    with _LOCK:
+        _STATE["db"] = db
 
 
 def embedded_base_url() -> str:
@@ -29,7 +36,7 @@ def embedded_base_url() -> str:
         if emulator is None:
             from pulumi_meet.emulator import DEFAULT_DB, start_emulator
 
-            db = Path.cwd() / DEFAULT_DB
+            db = _STATE.get("db") or Path.cwd() / DEFAULT_DB
             emulator = start_emulator(db=db)  # a free port on 127.0.0.1
             if not _STATE.get("atexit"):
                 atexit.register(stop_embedded)

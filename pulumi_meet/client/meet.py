@@ -15,6 +15,7 @@ from urllib.parse import quote
 from pulumi_meet.client.quota import CREATE, READ, WRITE
 from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
 from pulumi_meet.client.transport import ApiMethod, Transport
+from pulumi_meet.core.space_fields import is_meeting_code
 
 __all__ = ["METHODS", "MeetClient", "get_client", "reset_clients"]
 
@@ -84,8 +85,13 @@ class MeetClient:
         return self._transport.call(SPACES_CREATE, "spaces", resource="spaces", body=space)
 
     def get_space(self, name: str) -> dict[str, Any]:
-        """spaces.get; `name` is ``spaces/<id>`` or the alias ``spaces/<meetingCode>``."""
-        return self._transport.call(SPACES_GET, _path(name), resource=name)
+        """spaces.get; `name` is ``spaces/<id>`` or the alias ``spaces/<meetingCode>``.
+
+        Errors name an alias by its meeting code, as people know it (``abc-mnop-xyz``).
+        """
+        code = name.removeprefix("spaces/")
+        shown = code if is_meeting_code(code) else name
+        return self._transport.call(SPACES_GET, _path(name), resource=shown)
 
     def patch_space(
         self, name: str, space: dict[str, Any], update_mask: Sequence[str]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
 import re
@@ -26,21 +27,34 @@ from pulumi_meet.core.space_fields import email_violation
 from pulumi_meet.exceptions import ConfigurationError
 
 __all__ = [
+    "CLOUD_PLATFORM_SCOPE",
     "DEFAULT_USER",
     "EMBEDDED",
+    "GCLOUD_LOGIN",
     "LEDGER_OFF",
+    "MEET_SCOPES",
     "SCOPE_CREATED",
     "SCOPE_PREFIX",
     "SCOPE_READONLY",
     "SCOPE_SETTINGS",
     "Settings",
     "expand_scopes",
+    "normalise_emulator_host",
 ]
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
 SCOPE_CREATED = SCOPE_PREFIX + "meetings.space.created"
 SCOPE_READONLY = SCOPE_PREFIX + "meetings.space.readonly"
 SCOPE_SETTINGS = SCOPE_PREFIX + "meetings.space.settings"
+MEET_SCOPES = (SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS)
+"""Every OAuth scope of the Meet REST API's spaces methods (meet.v2.discovery.json)."""
+CLOUD_PLATFORM_SCOPE = SCOPE_PREFIX + "cloud-platform"
+GCLOUD_LOGIN = (
+    "gcloud auth application-default login --scopes=openid,"
+    f"{SCOPE_PREFIX}userinfo.email,{CLOUD_PLATFORM_SCOPE},{SCOPE_CREATED}"
+)
+"""The one login command every message and document gives: gcloud refuses `--scopes` without
+cloud-platform, and `openid` + `userinfo.email` let pulumi-meet learn who the login is."""
 DEFAULT_USER = "developer@example.com"
 EMBEDDED = "embedded"
 LEDGER_OFF = "off"
@@ -73,17 +87,28 @@ def _register_secret(raw: str) -> str:
 
 
 def expand_scopes(text: str) -> tuple[str, ...]:
-    """``"meetings.space.created, meetings.space.settings"`` → full scope URLs, deduplicated."""
+    """``"meetings.space.created, meetings.space.settings"`` → full scope URLs, deduplicated.
+
+    A scope the Meet API does not define is refused here, before any call: a typo would
+    otherwise surface only as a token error or a 403 at the first call.
+    """
     scopes: list[str] = []
     for item in re.split(r"[\s,]+", text.strip()):
         if not item:
             continue
         scope = item if "://" in item else SCOPE_PREFIX + item.removeprefix("auth/")
+        if scope not in MEET_SCOPES:
+            valid = ", ".join(s.removeprefix(SCOPE_PREFIX) for s in MEET_SCOPES)
+            raise ConfigurationError(
+                f"meet:scopes: {item!r} is not a Google Meet scope; use one or more of {valid} "
+                f"(short names, or URLs starting with {SCOPE_PREFIX})"
+            )
         if scope not in scopes:
             scopes.append(scope)
     if not scopes:
         raise ConfigurationError(
-            "meet:scopes is empty; set it to e.g. `meetings.space.created` (the default)"
+            "meet:scopes: empty, no scope given; set it to e.g. `meetings.space.created` "
+            "(the default)"
         )
     return tuple(scopes)
 
@@ -151,7 +176,7 @@ class Settings:
                 "meet:impersonateUser / MEET_IMPERSONATE_USER",
             ),
             scopes=expand_scopes(scopes) if scopes is not None else (SCOPE_CREATED,),
-            emulator_host=_normalise_emulator_host(emulator) if emulator else None,
+            emulator_host=normalise_emulator_host(emulator) if emulator else None,
             user=_email(reader.get("user"), "meet:user") or DEFAULT_USER,
             quota_window_seconds=reader.number("quotaWindowSeconds", 60.0),
             request_timeout_seconds=reader.number("requestTimeoutSeconds", 60.0),
@@ -252,14 +277,48 @@ def _email(value: str | None, key: str) -> str | None:
     return value.lower()
 
 
-def _normalise_emulator_host(value: str) -> str:
-    if value.lower() == EMBEDDED:
+_HOST_NAME = re.compile(
+    r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
+
+
+def normalise_emulator_host(value: str) -> str:
+    """``host:port``, an http(s) URL or ``embedded`` → ``http://host:port`` (or ``embedded``).
+
+    Refused at once, before any connection is tried: a missing or non-numeric port, a port
+    outside 1-65535, a host that is not a name or an IP address, a path.
+    """
+    text = value.strip()
+    if text.lower() == EMBEDDED:
         return EMBEDDED
-    url = value if "://" in value else f"http://{value}"
+    url = text if "://" in text else f"http://{text}"
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    host = parts.hostname or ""
+    valid_host = bool(_HOST_NAME.fullmatch(host)) or _is_ip(host)
+    if (
+        parts.scheme not in ("http", "https")
+        or not valid_host
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.username is not None
+        or port == -1
+        or (port is not None and not 0 < port < 65536)
+        or (port is None and "://" not in text)  # a bare host: the port is not optional
+    ):
         raise ConfigurationError(
             f"meet:emulatorHost / MEET_EMULATOR_HOST must be host:port, an http:// URL or "
-            f"`embedded`, got {value!r}"
+            f"`embedded`, got {value!r} (e.g. 127.0.0.1:8686)"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

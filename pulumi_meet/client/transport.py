@@ -11,6 +11,7 @@ and timings, never a token or a key.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import random
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import google.auth.exceptions
 import requests
@@ -26,11 +28,12 @@ import requests.adapters
 import urllib3.exceptions
 from google.auth.transport.requests import AuthorizedSession
 
+from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
 from pulumi_meet.client import pacer as _pacer
 from pulumi_meet.client import progress
 from pulumi_meet.client.ledger import Ledger, open_ledger
-from pulumi_meet.client.quota import QuotaBucket, quota_project
+from pulumi_meet.client.quota import READ, QuotaBucket, quota_project
 from pulumi_meet.client.retry import (
     CREATE_SAFE_STATUSES,
     RETRYABLE_STATUSES,
@@ -38,7 +41,7 @@ from pulumi_meet.client.retry import (
     RetryPolicy,
     parse_retry_after,
 )
-from pulumi_meet.client.settings import LEDGER_OFF, SCOPE_PREFIX, Settings
+from pulumi_meet.client.settings import GCLOUD_LOGIN, LEDGER_OFF, SCOPE_PREFIX, Settings
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,
@@ -57,11 +60,22 @@ from pulumi_meet.exceptions import (
     Unavailable,
 )
 
-__all__ = ["JITTER", "ApiMethod", "CallContext", "Transport", "parse_api_error"]
+__all__ = [
+    "JITTER",
+    "LOOPBACK_REFUSED_SECONDS",
+    "ApiMethod",
+    "CallContext",
+    "Transport",
+    "parse_api_error",
+]
 
 _LOGGER = logging.getLogger("pulumi_meet")
 # The process's source of backoff jitter (one object, so tests can replace its draws).
 JITTER = random.Random()
+LOOPBACK_REFUSED_SECONDS = 2.0
+"""How long a refused connection to a loopback address is retried. Nothing listening on this
+machine is not a flaky network: an emulator being restarted comes back within this, a wrong
+port never does, and a person is waiting."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +154,26 @@ def _hint(error_class: type[ApiError], context: CallContext) -> str:
             "created it."
         ),
     }
+    if error_class is PermissionDenied and context.method.bucket is READ:
+        return _read_refused_hint(context)
     return hints.get(error_class, "")
+
+
+def _read_refused_hint(context: CallContext) -> str:
+    """A refused read: what a read needs (changing or ending the conference is beside the point)."""
+    who = context.identity
+    if context.method.id.startswith("members"):
+        return (
+            f"Either the space does not exist, or {who} does not own it: only the space's owner "
+            "may see its members. Act as the owner (meet:impersonateUser with domain-wide "
+            "delegation, or the owner's own login)."
+        )
+    return (
+        f"Either the space does not exist, or {who} may not see it: with only the "
+        "meetings.space.created scope a space is visible only to the Cloud project that created "
+        "it; to read rooms created elsewhere (the Meet app, another tool) add the scope "
+        "meetings.space.readonly or meetings.space.settings."
+    )
 
 
 def parse_api_error(
@@ -193,8 +226,8 @@ def parse_api_error(
         message = (
             f"{head} The token of {context.identity} lacks a scope {context.method.id} accepts "
             f"({accepted}). Add `{_short(scope)}` to meet:scopes; a service account also needs it "
-            "authorized for domain-wide delegation in the Admin console, a user login needs "
-            "`gcloud auth application-default login --scopes=...` with it."
+            "authorized for domain-wide delegation in the Admin console, a user login needs to "
+            f"log in again with it added: `{GCLOUD_LOGIN},{scope}`."
         )
         return ScopeInsufficient(message, scope=scope, **common)
     hint = _hint(error_class, context)
@@ -269,12 +302,41 @@ class _Request:
 
 
 class _SendFailure(Exception):
-    """The request failed without an HTTP answer; `sent` tells whether it may have arrived."""
+    """The request failed without an HTTP answer; `sent` tells whether it may have arrived,
+    `refused` whether the peer actively refused the connection (nothing listens there)."""
 
-    def __init__(self, description: str, *, sent: bool) -> None:
+    def __init__(self, description: str, *, sent: bool, refused: bool = False) -> None:
         super().__init__(description)
         self.description = description
         self.sent = sent
+        self.refused = refused
+
+
+def _refused(error: BaseException) -> bool:
+    """Whether a ConnectionRefusedError lies anywhere under `error` (requests, urllib3 and
+    google-auth each wrap the one below in their args, reason or cause)."""
+    pending: list[object] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen or not isinstance(current, BaseException):
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError):
+            return True
+        pending += [*current.args, getattr(current, "reason", None)]
+        pending += [current.__cause__, current.__context__]
+    return False
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _was_sent(error: requests.RequestException) -> bool:
@@ -331,6 +393,9 @@ class Transport:
         if session is None:
             credentials = self.authorization().credentials
             session = AuthorizedSession(credentials, max_refresh_attempts=1)
+            # Which client and version made a call, in Google's logs and the emulator's.
+            underlying = str(session.headers.get("User-Agent") or "")
+            session.headers["User-Agent"] = f"pulumi-meet/{__version__} {underlying}".rstrip()
             # No resend below us: the retry loop here decides, creates included.
             adapter = requests.adapters.HTTPAdapter(max_retries=0)
             session.mount("https://", adapter)
@@ -435,6 +500,21 @@ class Transport:
             _LOGGER.warning("%s: answer lost (%s)", context.method.id, failure.description)
             raise _outcome_unknown(context, failure.description)
         delay = budget.next_delay(None)
+        api = self.authorization().endpoints.api
+        if (
+            failure.refused
+            and _is_loopback(api)
+            and (delay is None or budget.elapsed_seconds + delay > LOOPBACK_REFUSED_SECONDS)
+        ):
+            raise TransportError(
+                f"{context.method.id} {context.resource}: nothing is listening at {api}: the "
+                f"connection was refused; gave up after {budget.attempts} attempt(s) over "
+                f"{budget.elapsed_seconds:.1f} s. Start the emulator there (`pulumi-meet "
+                "emulator --port PORT`), or point meet:emulatorHost / MEET_EMULATOR_HOST at the "
+                "one that runs.",
+                method=context.method.id,
+                resource=context.resource,
+            )
         if delay is None:
             raise TransportError(
                 f"{context.method.id} {context.resource}: {failure.description}; gave up after "
@@ -470,14 +550,15 @@ class Transport:
             if not transient:
                 raise CredentialsError(f"could not obtain an access token: {error}") from None
             description = f"token request failed ({type(error).__name__})"
-            raise _SendFailure(description, sent=False) from None
+            raise _SendFailure(description, sent=False, refused=_refused(error)) from None
         except requests.exceptions.Timeout as error:
             sent = _was_sent(error)
             raise _SendFailure(f"timed out ({type(error).__name__})", sent=sent) from None
         except requests.exceptions.ConnectionError as error:
             sent = _was_sent(error)
             what = "connection dropped" if sent else "connection failed"
-            raise _SendFailure(f"{what} ({type(error).__name__})", sent=sent) from None
+            description = f"{what} ({type(error).__name__})"
+            raise _SendFailure(description, sent=sent, refused=_refused(error)) from None
 
     def _decode(self, response: requests.Response, context: CallContext) -> dict[str, Any]:
         try:

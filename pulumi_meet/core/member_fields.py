@@ -8,11 +8,12 @@ A Meet ``Member`` has three fields (``meet.v2.discovery.json``): ``name`` (outpu
 field.
 
 Everything here is plain data in and out: no API call, no Pulumi import. The provider class
-that uses it is :class:`pulumi_meet.dynamic.providers.MemberProvider`.
+that uses it is :mod:`pulumi_meet.operations.member` (for both front-ends).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -32,13 +33,17 @@ from pulumi_meet.core.space_fields import (
 __all__ = [
     "DEFAULT_ROLE",
     "EMAIL",
+    "IMMUTABLE_FIELDS",
     "MEMBER_FIELDS",
     "MEMBER_INPUT_NAMES",
     "MEMBER_OUTPUT_NAMES",
     "ROLE",
+    "SPACE",
     "MemberInputs",
+    "adopt_replaces",
     "changed_member_fields",
     "check_member",
+    "is_member_name",
     "member_outputs",
     "member_replaces",
     "owner_changed",
@@ -55,10 +60,20 @@ MEMBER_FIELDS: Final[tuple[Field, ...]] = (
 )
 """Every field of a Meet ``Member``, in the API's order."""
 
+SPACE: Final = Field(("space",), (), Mutability.IMMUTABLE)
+"""The member's space: its parent (``spaces/<id>``) in the API, not a field of ``Member``. Set
+at creation only; another space means another member."""
+
+IMMUTABLE_FIELDS: Final[tuple[Field, ...]] = (
+    SPACE,
+    *(spec for spec in MEMBER_FIELDS if spec.mutability is Mutability.IMMUTABLE),
+)
+"""The inputs whose change replaces the member (the parent first, then the table's)."""
+
 DEFAULT_ROLE: Final = MemberRole.COHOST.value
 """The role of a member whose ``role`` is not set: co-hosts are what the resource is for."""
 
-MEMBER_INPUT_NAMES: Final[tuple[str, ...]] = ("space", "email", "role", "owner")
+MEMBER_INPUT_NAMES: Final[tuple[str, ...]] = ("space", "email", "role", "owner", "adopt")
 MEMBER_OUTPUT_NAMES: Final[tuple[str, ...]] = (
     "name",
     "space",
@@ -83,16 +98,20 @@ class MemberInputs:
     email: str
     role: str
     owner: str | None
+    adopt: str | None = None
+    """``spaces/<id>/members/<member>``: take over this existing member instead of adding one."""
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> MemberInputs:
         role = props.get("role")
         owner = props.get("owner")
+        adopt = props.get("adopt")
         return cls(
             space=str(props.get("space") or ""),
             email=str(props.get("email") or ""),
             role=str(role) if role else DEFAULT_ROLE,
             owner=str(owner) if owner else None,
+            adopt=str(adopt) if adopt else None,
         )
 
     @property
@@ -104,6 +123,14 @@ class MemberInputs:
 def space_of(member_name: str) -> str:
     """The parent ``spaces/<id>`` of ``spaces/<id>/members/<member>``."""
     return member_name.split("/members/", 1)[0]
+
+
+_MEMBER_NAME: Final = re.compile(r"spaces/[A-Za-z0-9_-]{1,128}/members/[A-Za-z0-9_-]{1,128}")
+
+
+def is_member_name(text: str) -> bool:
+    """Whether ``text`` has the shape of ``spaces/<id>/members/<member>``."""
+    return _MEMBER_NAME.fullmatch(text) is not None
 
 
 # -------------------------------------------------------------------- check
@@ -137,31 +164,59 @@ def check_member(news: Mapping[str, Any]) -> list[Violation]:
         violations += email_violation("email", email)
     violations += schema.validate_value(ROLE, news.get("role"))
     violations += email_violation("owner", news.get("owner"))
+    violations += _adopt_violation(news.get("adopt"), news.get("space"))
     return violations
+
+
+def _adopt_violation(adopt: object, space: object) -> list[Violation]:
+    if adopt is None or schema.is_unknown(adopt):
+        return []
+    if not isinstance(adopt, str) or not is_member_name(adopt):
+        return [
+            Violation(
+                "adopt",
+                f"{describe_value(adopt)} is not a member name (spaces/<id>/members/<member>); "
+                "`pulumi-meet members list SPACE` shows the names",
+            )
+        ]
+    if isinstance(space, str) and schema.is_space_name(space) and space_of(adopt) != space:
+        return [Violation("adopt", f"{adopt} is a member of {space_of(adopt)}, not of {space}")]
+    return []
 
 
 # -------------------------------------------------------------------- diff
 
 
 def member_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
-    """The inputs whose change replaces the member: another space, or another person.
+    """The inputs whose change replaces the member: ``adopt`` naming another member, then the
+    :data:`IMMUTABLE_FIELDS`, in order.
 
     An e-mail that differs only in case names the same person, so it is no change.
     """
-    replaces = []
-    new_space = news.get("space")
-    if schema.is_unknown(new_space) or new_space != olds.get("space"):
-        replaces.append("space")
-    new_email = news.get("email")
-    old_email = olds.get("email")
-    if (
-        schema.is_unknown(new_email)
-        or not isinstance(new_email, str)
-        or not isinstance(old_email, str)
-        or not same_email(new_email, old_email)
-    ):
-        replaces.append("email")
-    return replaces
+    replaces = ["adopt"] if adopt_replaces(olds, news) else []
+    return replaces + [
+        spec.property_path
+        for spec in IMMUTABLE_FIELDS
+        if schema.is_unknown(news.get(spec.path[0]))
+        or not _same(spec, news.get(spec.path[0]), olds.get(spec.path[0]))
+    ]
+
+
+def _same(spec: Field, new: object, old: object) -> bool:
+    if spec is EMAIL:
+        return isinstance(new, str) and isinstance(old, str) and same_email(new, old)
+    return new == old
+
+
+def adopt_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether ``adopt`` names another member than the one managed (its name is the ID).
+
+    Adding, keeping or dropping ``adopt`` for the member already managed is no change.
+    """
+    adopt = news.get("adopt")
+    if adopt is None:
+        return False
+    return schema.is_unknown(adopt) or adopt != olds.get("name")
 
 
 def changed_member_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[Field]:

@@ -39,6 +39,7 @@ __all__ = [
     "OUTPUT_NAMES",
     "PROVIDER_KEY",
     "SPACE_FIELDS",
+    "UNKNOWN",
     "Field",
     "Mutability",
     "Violation",
@@ -56,6 +57,7 @@ __all__ = [
     "outputs_from_api",
     "recorded_owner",
     "same_email",
+    "set_path",
     "space_name_from_reference",
     "strip_nones",
     "unknown_key_violations",
@@ -66,6 +68,8 @@ __all__ = [
 
 # The wire form of an unknown value; Check and Diff normally see `pulumi.output.Unknown` instead.
 _UNKNOWN_SENTINEL: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN: Final = _UNKNOWN_SENTINEL
+"""The engine's wire form of an unknown value (what a preview's computed outputs hold)."""
 
 
 class Mutability(Enum):
@@ -261,7 +265,8 @@ def missing(value: object) -> bool:
     return value is _MISSING
 
 
-def _set_path(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
+def set_path(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    """Set ``value`` at ``path`` in nested dicts, creating the dicts on the way."""
     current = data
     for key in path[:-1]:
         current = current.setdefault(key, {})
@@ -453,7 +458,7 @@ def api_body(
     for spec in fields:
         value = get_path(declared, spec.path)
         if not missing(value):
-            _set_path(body, spec.api_path, str(value.value) if isinstance(value, Enum) else value)
+            set_path(body, spec.api_path, str(value.value) if isinstance(value, Enum) else value)
     return body
 
 
@@ -470,7 +475,7 @@ def managed_values(
         if spec.path[0] != name or missing(get_path(declared, spec.path)):
             continue
         value = get_path(live, spec.path)
-        _set_path(
+        set_path(
             result, spec.path[1:], value if not missing(value) else get_path(declared, spec.path)
         )
     return result
@@ -499,11 +504,11 @@ def outputs_from_api(
     for spec in fields:
         value = get_path(resource, spec.api_path)
         if spec.record_keys:
-            _set_path(outputs, spec.path, _records(value, spec.record_keys))
+            set_path(outputs, spec.path, _records(value, spec.record_keys))
         elif not missing(value) and isinstance(value, str):
-            _set_path(outputs, spec.path, value)
+            set_path(outputs, spec.path, value)
         elif spec.mutability is Mutability.OUTPUT_ONLY:
-            _set_path(outputs, spec.path, None)
+            set_path(outputs, spec.path, None)
     return outputs
 
 

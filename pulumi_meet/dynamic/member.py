@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 import pulumi.dynamic
@@ -12,13 +12,22 @@ from pulumi_meet.dynamic.providers import MemberProvider
 from pulumi_meet.dynamic.space import Space
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from pulumi import Input
 
     from pulumi_meet.core.enums import MemberRole
 
 __all__ = ["SpaceMember"]
+
+
+async def _owner_of_space_output(space: pulumi.Output[Any]) -> pulumi.Output[str] | None:
+    """The ``owner`` output of the one :class:`Space` that ``space`` derives from, else None.
+
+    ``room.name`` (or anything computed from it alone) depends on exactly one Space. A string
+    literal, or a value built from several rooms, names no owner this resource could know: the
+    configured identity is used then, as documented.
+    """
+    rooms = [r for r in await space.resources() if isinstance(r, Space)]
+    return rooms[0].owner if len(rooms) == 1 else None
 
 
 class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
@@ -52,6 +61,7 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         owner: Input[str] | None = None,
+        adopt: Input[str] | None = None,
     ) -> None:
         """Declare a member of a space.
 
@@ -62,14 +72,24 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
         :param role: ``COHOST`` (the default) or ``ROLE_UNSPECIFIED`` (a member without a role,
             who still joins without knocking). Changed in place.
         :param owner: The user who owns the space; the provider acts as this user (only the
-            owner manages members). Default: the owner of ``space`` when it is a :class:`Space`,
-            else ``meet:impersonateUser`` or the credentials' user.
+            owner manages members). Default: the owner of ``space`` when it is a :class:`Space`
+            or an output of exactly one :class:`Space` (``room.name``), else
+            ``meet:impersonateUser``, else the credentials' user (on an emulator without
+            credentials: ``meet:user``).
+        :param adopt: ``spaces/<id>/members/<member>``: take over this existing member (it must
+            be ``email``) instead of adding one; its role is set to ``role`` if it differs.
         """
         if isinstance(space, Space):
             owner = owner if owner is not None else space.owner
             space = space.name
+        elif owner is None and isinstance(space, pulumi.Output):
+            # `space=room.name`: the output still knows the Space it came from, so the member
+            # acts as that room's recorded owner, exactly as if the Space had been passed.
+            # from_input awaits the coroutine, then unwraps the Output it returns (keeping
+            # its dependencies, unknown-ness and secrecy); its annotation does not say so.
+            owner = pulumi.Output.from_input(cast("Input[str]", _owner_of_space_output(space)))
         props: dict[str, Any] = dict.fromkeys(MEMBER_OUTPUT_NAMES)
-        props.update(space=space, email=email, role=role, owner=owner)
+        props.update(space=space, email=email, role=role, owner=owner, adopt=adopt)
         super().__init__(MemberProvider(), resource_name, props, opts)
 
     @staticmethod

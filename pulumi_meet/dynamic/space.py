@@ -180,8 +180,9 @@ class Space(pulumi.dynamic.Resource, module="meet", name="Space"):
         :param adopt: Take over an existing space instead of creating one: ``spaces/<id>``, a
             meeting code or a meeting URL. Its managed fields are then set to ``config``.
         :param owner: The Workspace user who owns the room; the provider acts as this user
-            (domain-wide delegation). Default: ``meet:impersonateUser`` or the credentials' user.
-            Changing it replaces the room.
+            (domain-wide delegation). Default: ``meet:impersonateUser``, else the credentials'
+            user (on an emulator without credentials: ``meet:user``). Changing it replaces the
+            room.
         """
         props: dict[str, Any] = dict.fromkeys((*OUTPUT_NAMES, *ECHO_NAMES))
         props.update(

@@ -191,6 +191,7 @@ class Application:
                 "query": _redacted(parse_qsl(request.query, keep_blank_values=True)),
                 "body": body,
                 "principal": principal,
+                "userAgent": request.headers.get("user-agent"),
                 "status": status,
                 "time": self._clock(),
             }

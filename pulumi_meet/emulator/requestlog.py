@@ -1,7 +1,8 @@
 """The log of Meet API requests the emulator served (``GET /emulator/v1/requests``).
 
 Each entry: ``{"method": HTTP verb, "apiMethod": "spaces.create", "path", "query": {name:
-value}, "body": JSON body or null, "principal": e-mail or null, "status": HTTP status or null
+value}, "body": JSON body or null, "principal": e-mail or null, "userAgent": the client's
+``User-Agent`` header or null, "status": HTTP status or null
 when the connection was dropped before answering, "time": seconds since the epoch}``.
 Kept in memory, the newest ``MAX_ENTRIES`` only.
 """

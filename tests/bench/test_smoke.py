@@ -57,6 +57,12 @@ def test_per_operation_ratios_are_measured_without_failures(
     assert set(per_op["operations"]) == {"create", "get", "patch"}
     assert all(_positive(cost["ratio"]) for cost in per_op["operations"].values())
     assert _positive(per_op["overall_ratio"]) and _positive(per_op["grpc_round_trip_ms"])
+    assert all(_positive(cost["plugin_ratio"]) for cost in per_op["operations"].values())
+    assert _positive(per_op["plugin_overall_ratio"]) and _positive(per_op["plugin_vs_provider"])
+    assert per_op["plugin_peak_rss_kib"] is None or per_op["plugin_peak_rss_kib"] > 10_000
+    starts = results["host_starts"]
+    assert starts["repeats"] == 3
+    assert _positive(starts["plugin_ms"]) and _positive(starts["dynamic_host_ms"])
 
 
 def test_throughput_stays_within_the_quota_and_nothing_fails(
@@ -105,7 +111,10 @@ def test_organisation_scale_stays_within_every_quota(
     assert (shared["rejected"], shared["failed_operations"]) == (0, 0)
     assert shared["requests"] == options["hosts"] * options["rooms_per_host"]
     assert alone["rejected"] > 0  # three hosts, each believing it has the whole quota
-    assert adopt["requests"] == options["adopt_rooms"] and adopt["rejected"] == 0
+    calls = adopt["by_method"]  # adopt reads each room and its members
+    rooms = options["adopt_rooms"]
+    assert calls == {"spaces.get": rooms, "spaces.members.list": rooms}
+    assert adopt["rejected"] == 0
     for run in (paced, shared):
         assert 0.5 < run["quota_ratio"] <= 1.01
 

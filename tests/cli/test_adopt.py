@@ -241,3 +241,65 @@ def test_every_config_leaf_and_group_has_an_exported_name() -> None:
         assert spec.enum is not None and spec.enum.__name__ in pulumi_meet.__all__
         for group in spec.path[1:-1]:
             assert group.title().replace("_", "") + "Args" in pulumi_meet.__all__
+
+
+# ------------------------------------------------------------------ members and hand-back
+
+
+def _console_script(*args: str, env: dict[str, str]) -> Result:
+    """The installed ``pulumi-meet`` console script, as a user runs it."""
+    script = Path(sys.executable).with_name("pulumi-meet")
+    done = subprocess.run(
+        [str(script), *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def test_adopt_carries_members_over_and_destroy_hands_the_rooms_back(
+    cli_env: dict[str, str], rooms: Rooms, control: Control, emulator: Emulator, tmp_path: Path
+) -> None:
+    open_room = rooms.create({"accessType": "OPEN"})
+    rooms.add_members(open_room["name"], ["deputy@example.com"])
+    plain = rooms.meet(OWNER).post(f"{open_room['name']}/members", json={"email": "Sam@x.org"})
+    assert plain.status_code == 200, plain.text
+    trusted = rooms.create({"accessType": "TRUSTED"})
+    result = _console_script("adopt", open_room["meetingCode"], trusted["name"], env=cli_env)
+    assert (result.code, result.err) == (0, "")
+    assert "deletion_policy=meet.DeletionPolicy.ABANDON" in result.out
+    assert "an OPEN room RESTRICTED" in result.out  # the choice is explained
+
+    program = _program(result.out)
+    code = open_room["meetingCode"]
+    members = {r.name: r.inputs for r in capture_program(program) if r.type != SPACE_TYPE}
+    assert {name: (i["email"], i["role"]) for name, i in members.items()} == {
+        f"{code}-deputy-example-com": ("deputy@example.com", "COHOST"),
+        f"{code}-sam-x-org": ("Sam@x.org", "ROLE_UNSPECIFIED"),
+    }
+
+    control.delete("requests")
+    with ProviderHost({"MEET_EMULATOR_HOST": emulator.host_port}, tmp_path) as host:
+        engine = Engine(host)
+        assert sorted(step.op for step in engine.up(program)) == ["create"] * 4
+        methods = sorted(e["apiMethod"] for e in control.get("requests")["requests"])
+        assert methods == ["spaces.get"] * 2 + ["spaces.members.get"] * 2  # adopted, unchanged
+        assert [step.op for step in engine.up(program)] == ["same"] * 4
+        control.delete("requests")
+        assert sorted(step.op for step in engine.destroy()) == ["delete"] * 2 + ["retain"] * 2
+        assert control.get("requests")["requests"] == []
+    # Handed back as found: still OPEN, the co-host and the member still there.
+    after = rooms.meet(OWNER).get(open_room["name"]).json()
+    assert after["config"]["accessType"] == "OPEN"
+    listed = rooms.meet(OWNER).get(f"{open_room['name']}/members").json()["members"]
+    assert sorted(m["email"] for m in listed) == ["Sam@x.org", "deputy@example.com"]
+
+
+def test_members_that_cannot_be_read_leave_a_note_and_the_room_is_still_adopted(
+    run_main: Callable[..., Result], rooms: Rooms
+) -> None:
+    space = rooms.create()
+    rooms.add_members(space["name"], ["deputy@example.com"])
+    # meetings.space.settings reads a room's settings, not its members.
+    result = run_main("adopt", space["name"], "--scopes", "meetings.space.settings")
+    assert result.code == 0, result.err
+    assert "# members not adopted: members.list" in result.out
+    assert [r.type for r in capture_program(_program(result.out))] == [SPACE_TYPE]

@@ -216,6 +216,6 @@ def test_progress_is_a_bar_on_a_terminal(
     assert "\r\x1b[K[" in text  # redrawn in place
     assert "] 12/12 rooms resolved" in text
     # The latest retry joins the bar (cut to the terminal's width).
-    assert re.search(r"\[#*-*\] \d+/12 rooms resolved · spaces\.get spaces/", text)
+    assert re.search(r"\[#*-*\] \d+/12 rooms resolved · spaces\.get ", text)
     assert "pulumi-meet: adopted 12 of 12 rooms" in text
     assert out.count("meet.Space(") == 12

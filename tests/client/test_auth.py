@@ -52,7 +52,7 @@ def test_service_account_key_acts_for_the_impersonated_user(
     assert client.get_space(name)["config"]  # only the owner sees the config
     get_client(settings, "team@example.com").create_space({})
     assert owners(control) == ["lead@example.com", "team@example.com"]
-    assert {entry["principal"] for entry in control.requests()} == {
+    assert {entry["principal"] for entry in control.calls()} == {
         "lead@example.com",
         "team@example.com",
     }
@@ -69,7 +69,7 @@ def test_a_service_account_without_a_user_fails_before_any_request(
     assert key["client_email"] in message
     assert "meet:impersonateUser" in message
     assert "accepts only user" in message
-    assert control.requests() == []
+    assert control.calls() == []
 
 
 def test_delegation_not_authorized_for_the_scope_is_a_credentials_error(
@@ -83,7 +83,7 @@ def test_delegation_not_authorized_for_the_scope_is_a_credentials_error(
         get_client(settings).create_space({})
     assert "unauthorized_client" in str(caught.value)
     assert "Domain-wide delegation" in str(caught.value)
-    assert control.requests() == []
+    assert control.calls() == []
 
 
 def test_authorized_user_acts_as_that_user_only(emulator: Emulator, control: Control) -> None:
@@ -99,7 +99,7 @@ def test_authorized_user_acts_as_that_user_only(emulator: Emulator, control: Con
     assert "cannot act for owner bob@example.com" in message
     assert "domain-wide delegation" in message
     assert owners(control) == ["alice@example.com", "alice@example.com"]
-    assert len(control.requests()) == 2
+    assert len(control.calls()) == 2
 
 
 class MintedServiceAccount(google.auth.credentials.Credentials):
@@ -211,7 +211,7 @@ def test_a_rejected_token_is_refreshed_once_and_the_call_retried(
     shared.inner.token = control.token("developer@example.com", expiresIn=0)
     assert client.get_space(name)["name"] == name
     assert shared.refresh_count == 2
-    statuses = [(e["apiMethod"], e["status"]) for e in control.requests()]
+    statuses = [(e["apiMethod"], e["status"]) for e in control.calls()]
     assert statuses == [("spaces.create", 200), ("spaces.get", 401), ("spaces.get", 200)]
 
 
@@ -224,7 +224,7 @@ def test_a_token_near_expiry_is_refreshed_before_the_call(
     shared.inner.expiry = datetime.now(timezone.utc).replace(tzinfo=None)
     client.create_space({})
     assert shared.refresh_count == 2
-    assert [e["status"] for e in control.requests()] == [200, 200]
+    assert [e["status"] for e in control.calls()] == [200, 200]
 
 
 def test_unauthenticated_after_one_refresh_is_an_error(
@@ -236,7 +236,7 @@ def test_unauthenticated_after_one_refresh_is_an_error(
         client.get_space("spaces/abc")
     assert "refused even after a refresh" in str(caught.value)
     assert client._transport.authorization().credentials.refresh_count == 2
-    assert control.api_methods() == ["spaces.get", "spaces.get"]
+    assert control.methods() == ["spaces.get", "spaces.get"]
 
 
 def test_missing_scope_and_disabled_api_are_explained(emulator: Emulator, control: Control) -> None:
@@ -282,6 +282,6 @@ def test_a_tokeninfo_failure_is_a_transport_error_and_the_next_call_recovers(
     control.faults({"method": "oauth2.tokeninfo", "status": 503, "times": 1})
     with pytest.raises(exceptions.TransportError, match="could not learn which user"):
         client.create_space({})
-    assert control.requests() == []
+    assert control.calls() == []
     client.create_space({})
     assert owners(control) == ["alice@example.com"]

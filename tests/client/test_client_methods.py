@@ -52,7 +52,7 @@ def test_spaces_methods(emulator: Emulator, control: Control) -> None:
     with pytest.raises(exceptions.FailedPrecondition, match="no active conference"):
         client.end_active_conference(name)
 
-    log = control.requests()
+    log = control.calls()
     assert [entry["apiMethod"] for entry in log] == [
         "spaces.create",
         "spaces.get",
@@ -95,11 +95,11 @@ def test_members_methods(emulator: Emulator, control: Control) -> None:
     assert caught.value.method == "members.get"
     with pytest.raises(exceptions.AlreadyExists):
         client.create_member(parent, {"email": "USER1@example.com"})
-    methods = control.api_methods()
+    methods = control.methods()
     assert methods.count("spaces.members.create") == 6
     assert methods.count("spaces.members.list") == 3  # two pages by hand, one by iter_members
     assert "spaces.members.patch" in methods and "spaces.members.delete" in methods
-    list_queries = [e["query"] for e in control.requests() if e["apiMethod"].endswith("list")]
+    list_queries = [e["query"] for e in control.calls() if e["apiMethod"].endswith("list")]
     assert list_queries[0] == {"pageSize": "2"}
 
 
@@ -122,7 +122,7 @@ def test_errors_are_typed_and_name_method_and_resource(
     with pytest.raises(exceptions.PermissionDenied):
         other.patch_space(name, {"config": {"accessType": "OPEN"}}, ["config.accessType"])
     # Errors that retrying cannot fix are sent once.
-    assert control.api_methods().count("spaces.patch") == 2
+    assert control.methods().count("spaces.patch") == 2
 
 
 def test_a_bad_update_mask_is_refused_before_any_request(
@@ -135,7 +135,7 @@ def test_a_bad_update_mask_is_refused_before_any_request(
         client.patch_space("spaces/abc", {}, "config.accessType")
     with pytest.raises(ValueError, match="resource name"):
         client.get_space("spaces/../emulator/v1/reset")
-    assert control.requests() == []
+    assert control.calls() == []
 
 
 def test_the_method_table_matches_the_discovery_document(reference_dir: Path) -> None:

@@ -16,7 +16,7 @@ from tests.client.conftest import Control, emulator_settings
 
 
 def statuses(control: Control, method: str) -> list[int | None]:
-    return [e["status"] for e in control.requests() if e["apiMethod"] == method]
+    return [e["status"] for e in control.calls() if e["apiMethod"] == method]
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])

@@ -122,7 +122,7 @@ def _three_creators(
 
 
 def _statuses(control: Control) -> list[int]:
-    return [e["status"] for e in control.requests() if e["apiMethod"] == "spaces.create"]
+    return [e["status"] for e in control.calls() if e["apiMethod"] == "spaces.create"]
 
 
 @pytest.mark.slow

@@ -40,7 +40,7 @@ def test_a_fleet_of_creates_from_four_threads_never_trips_the_quota(
         names = list(pool.map(lambda _: client.create_space({})["name"], range(12)))
     elapsed = time.monotonic() - started
     assert len(set(names)) == 12
-    assert {e["status"] for e in control.requests()} == {200}  # not a single 429
+    assert {e["status"] for e in control.calls()} == {200}  # not a single 429
     # 5 + 5 + 2: the third batch waits two windows; as fast as the quota allows, no slower.
     assert 2 * WINDOW <= elapsed < 2 * WINDOW + 2
 
@@ -65,7 +65,7 @@ def test_a_quota_spent_elsewhere_is_absorbed_with_retry_after(
     client = get_client(settings)
     client.create_space({})
     client.create_space({})
-    created = [e["status"] for e in control.requests() if e["apiMethod"] == "spaces.create"]
+    created = [e["status"] for e in control.calls() if e["apiMethod"] == "spaces.create"]
     assert created[:3] == [200, 200, 200]
     assert created.count(429) == 1  # one surprise, then paced by Retry-After
     assert created[-2:] == [200, 200]
@@ -89,7 +89,7 @@ def test_four_threads_share_one_token(
     fetched = [r for r in caplog.records if "obtained an access token" in r.getMessage()]
     assert len(fetched) == 1
     assert client._transport.authorization().credentials.refresh_count == 1
-    assert len(control.requests()) == 41
+    assert len(control.calls()) == 41
 
 
 def test_four_threads_refresh_a_revoked_token_once(emulator: Emulator, control: Control) -> None:

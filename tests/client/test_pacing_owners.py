@@ -33,7 +33,7 @@ def _paced(emulator: Emulator, control: Control, *, per_user: int, per_project: 
 
 
 def _creates(control: Control) -> list[int]:
-    return [e["status"] for e in control.requests() if e["apiMethod"] == "spaces.create"]
+    return [e["status"] for e in control.calls() if e["apiMethod"] == "spaces.create"]
 
 
 @pytest.mark.slow
@@ -55,7 +55,7 @@ def test_owners_in_parallel_stay_under_the_project_cap(
     assert _creates(control) == [200] * 16  # not one 429 from the project's bucket
     windows = 16 / 4 - 1  # the first window's four go at once
     assert windows * WINDOW <= elapsed < (windows + 2) * WINDOW * 1.5
-    owners_seen = {e["principal"] for e in control.requests()}
+    owners_seen = {e["principal"] for e in control.calls()}
     assert owners_seen == set(owners)
 
 

@@ -3,9 +3,10 @@
 Fixtures
 - ``emulator``: a started ``Emulator(db=":memory:")`` on a free 127.0.0.1 port, stopped after
   the test. ``emulator.base_url`` is ``http://127.0.0.1:PORT``.
-- ``control``: a ``Control`` bound to that emulator: ``control.token(email, scopes=..., app=...)``
-  mints an access token through ``POST /emulator/v1/token``; ``control.post/put/get/delete``
-  call any ``/emulator/v1/...`` path and return the decoded JSON (asserting HTTP 200).
+- ``control``: a :class:`tests.control.Control` bound to that emulator (the one helper every test
+  package uses): ``control.token(email, scopes=..., app=...)``, ``control.post/put/get/delete``
+  on any ``/emulator/v1/...`` path (decoded JSON, asserting HTTP 200), the request log
+  (``calls``, ``methods``, ``clear``) and direct Meet calls as a user (``as_user``, ``space``).
 - ``meet``: ``meet(email, scopes=..., app=...)`` returns a ``MeetHttp`` that calls the Meet
   API with a fresh token for that user: ``.get/.post/.patch/.delete(path, json=..., params=...)``
   return the ``requests.Response`` (no status assertion).
@@ -27,6 +28,7 @@ import pytest
 import requests
 
 from pulumi_meet.emulator import Emulator
+from tests.control import Control
 
 TIMEOUT = 10
 
@@ -78,35 +80,6 @@ class MeetHttp:
         self.session.close()
 
 
-class Control:
-    """The control API of one emulator."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url
-
-    def call(self, verb: str, path: str, body: Any = None) -> Any:
-        response = requests.request(
-            verb, f"{self.base_url}/emulator/v1/{path}", json=body, timeout=TIMEOUT
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def get(self, path: str) -> Any:
-        return self.call("GET", path)
-
-    def post(self, path: str, body: Any = None) -> Any:
-        return self.call("POST", path, {} if body is None else body)
-
-    def put(self, path: str, body: Any) -> Any:
-        return self.call("PUT", path, body)
-
-    def delete(self, path: str) -> Any:
-        return self.call("DELETE", path)
-
-    def token(self, email: str, scopes: Sequence[str] | None = None, app: str | None = None) -> str:
-        return mint_token(self.base_url, email, scopes, app)
-
-
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
     started = Emulator(db=":memory:").start()
@@ -117,8 +90,10 @@ def emulator() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def control(emulator: Emulator) -> Control:
-    return Control(emulator.base_url)
+def control(emulator: Emulator) -> Iterator[Control]:
+    api = Control(emulator)
+    yield api
+    api.close()
 
 
 @pytest.fixture

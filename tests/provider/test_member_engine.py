@@ -274,9 +274,11 @@ def test_invalid_inputs_fail_in_check_before_any_call(
 def test_a_member_of_a_space_the_identity_does_not_own_is_a_clear_error(
     control: Control, engine: Engine
 ) -> None:
+    # A plain "spaces/<id>" string carries no owner (room.name would: it knows its Space).
+    room = control.as_user(ALICE, "POST", "/v2/spaces", json={})["name"]
+
     def program() -> None:
-        room = meet.Space("room", owner=ALICE)
-        meet.SpaceMember("by-name", room.name, BOB)  # the owner is not passed along
+        meet.SpaceMember("by-name", room, BOB)
 
     with pytest.raises(ProviderError) as failed:
         engine.up(program)

@@ -34,7 +34,7 @@ def _who(control: Control) -> list[tuple[str, str]]:
 def test_impersonate_user_change_keeps_rooms_and_an_owner_change_replaces(
     control: Control, start_host: HostFactory
 ) -> None:
-    key = control.service_account_key([CREATED])
+    key = control.service_account([CREATED], project=SA_PROJECT)
     env = {"MEET_EMULATOR_HOST": control.host_port}
     config = {"meet:credentials": json.dumps(key), "meet:impersonateUser": ALICE}
     engine = Engine(start_host(env), config=config)
@@ -83,7 +83,7 @@ def test_user_credentials_of_someone_else_fail_clearly_instead_of_replacing(
     env = {"MEET_EMULATOR_HOST": control.host_port}
     engine = Engine(start_host(env), config={"meet:user": ALICE})
     engine.up(_program())
-    carol = control.emulator_json(
+    carol = control.call(
         "POST", "authorizedUsers", {"email": "carol@example.com", "scopes": [CREATED]}
     )
     engine.use_host(start_host(env), {"meet:credentials": json.dumps(carol)})

@@ -23,8 +23,7 @@ ROOMS_PER_OWNER = 2
 @pytest.mark.slow
 def test_owners_take_turns_in_one_host(control: Control, start_host: HostFactory) -> None:
     # One create per owner per window, six per project: all six owners at once is the pace.
-    control.emulator_json(
-        "PUT",
+    control.put(
         "quotas",
         {"windowSeconds": WINDOW, "perUser": {"create": 1}, "perProject": {"create": OWNERS}},
     )

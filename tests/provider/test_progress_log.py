@@ -45,9 +45,7 @@ def test_a_wait_for_quota_is_announced_in_the_engine_log(
     control: Control, engine_log: EngineLog, logged_host: ProviderHost
 ) -> None:
     # Two creates per 2 s window for the user: the third and later rooms wait a window.
-    control.emulator_json(
-        "PUT", "quotas", {"windowSeconds": WINDOW, "perUser": {"create": 2}, "perProject": {}}
-    )
+    control.put("quotas", {"windowSeconds": WINDOW, "perUser": {"create": 2}, "perProject": {}})
     engine = Engine(
         logged_host,
         config={"meet:createsPerMinute": "60", "meet:quotaWindowSeconds": str(WINDOW)},
@@ -67,9 +65,7 @@ def test_a_wait_for_quota_is_announced_in_the_engine_log(
 def test_a_retry_after_a_fault_is_announced_in_the_engine_log(
     control: Control, engine_log: EngineLog, logged_host: ProviderHost
 ) -> None:
-    control.emulator_json(
-        "PUT", "faults", {"rules": [{"method": "spaces.create", "status": 503, "times": 1}]}
-    )
+    control.put("faults", {"rules": [{"method": "spaces.create", "status": 503, "times": 1}]})
     engine = Engine(logged_host)
     engine.up(_rooms(1))
     retries = [m for m in engine_log.messages(INFO) if "retrying" in m]
@@ -84,9 +80,7 @@ def test_a_retry_after_a_fault_is_announced_in_the_engine_log(
 def test_without_an_engine_address_the_host_keeps_quiet(
     control: Control, start_host: object, tmp_path: Path
 ) -> None:
-    control.emulator_json(
-        "PUT", "faults", {"rules": [{"method": "spaces.create", "status": 503, "times": 1}]}
-    )
+    control.put("faults", {"rules": [{"method": "spaces.create", "status": 503, "times": 1}]})
     with ProviderHost({"MEET_EMULATOR_HOST": control.host_port}, tmp_path) as host:
         Engine(host).up(_rooms(1))
         # The retry went to the pulumi_meet logger (INFO: not shown), not to the error stream.

@@ -158,7 +158,7 @@ class MatrixCell:
 
     def requests(self, path_pattern: str) -> int:
         """Meet API requests logged since the fault was armed whose path matches."""
-        return sum(1 for r in self.control.requests() if re.search(path_pattern, r["path"]))
+        return sum(1 for r in self.control.calls() if re.search(path_pattern, r["path"]))
 
     def settle(self, fault: str) -> None:
         """Wait out a slow response still being served, so the state read after it is final."""

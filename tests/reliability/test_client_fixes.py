@@ -36,4 +36,4 @@ def test_a_burst_of_429s_on_a_create_does_not_stall_it(
     client = get_client(emulator_settings(emulator, maxRetryDurationSeconds="10"))
     control.faults({"method": "spaces.create", "status": 429, "times": 3})
     client.create_space({})
-    assert [r["status"] for r in control.requests()] == [429, 429, 429, 200]
+    assert [r["status"] for r in control.calls()] == [429, 429, 429, 200]

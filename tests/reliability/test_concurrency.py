@@ -122,7 +122,7 @@ def test_four_threads_share_one_provider_one_token_and_no_state(
         expected = [future.result(timeout=120) for future in futures]
     assert _token_requests(control) == 2  # one refresh for all four threads
 
-    log = control.requests()
+    log = control.calls()
     assert len(log) == THREADS * OPERATIONS_PER_THREAD
     assert {entry["status"] for entry in log} == {200}
     assert {entry["principal"] for entry in log} == {OWNER}
@@ -168,7 +168,7 @@ def test_pacing_holds_across_threads_under_a_compressed_quota(
         for future in futures:
             future.result(timeout=60)
     elapsed = time.monotonic() - started
-    statuses = [entry["status"] for entry in control.requests()]
+    statuses = [entry["status"] for entry in control.calls()]
     assert statuses == [200] * total  # not one 429: the four threads shared one limiter
     windows_needed = total / per_window - 1  # the first window's requests go at once
     assert elapsed >= windows_needed * window * 0.9

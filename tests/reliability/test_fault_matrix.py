@@ -176,7 +176,7 @@ def test_fault_matrix_cell(
     assert result.outcome == expected_outcome(operation, fault), result.message
     assert result.requests >= 1
     if fault == "token expired mid-run":
-        assert 401 in [r["status"] for r in control.requests()]
+        assert 401 in [r["status"] for r in control.calls()]
     if fault in ("429 burst", "500", "503", "slower than timeout", "dropped before write"):
         # The fault was seen by the API and, unless the create stopped, retried.
         stopped = result.outcome != "recovered"

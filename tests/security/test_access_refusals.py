@@ -152,7 +152,7 @@ def test_the_client_refuses_a_service_account_without_a_subject_before_any_call(
     with pytest.raises(exceptions.ConfigurationError) as caught:
         client.create_space({})
     assert "meet:impersonateUser" in str(caught.value) and "domain-wide" in str(caught.value)
-    assert control.requests() == []
+    assert control.calls() == []
 
 
 def test_another_apps_token_cannot_reach_the_space(emulator: Emulator, control: Control) -> None:

@@ -1,0 +1,95 @@
+"""camelCase (the package schema, every Pulumi SDK) <-> snake_case (the field tables, operations).
+
+The pairs come from the field tables: a field whose API path has the shape of its resource path
+pairs each snake key with the API's camel key at the same depth (``moderation_restrictions`` <->
+``moderationRestrictions``), and record fields pair their record keys. Names that are not API
+fields (``deletion_policy``, ``declared_config``, ``space``...) and fields whose API path has
+another shape (``active_conference`` is ``activeConference.conferenceRecord`` in the API) take the
+mechanical camelCase of their snake name, which is what a schema spells.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from pulumi_meet.core import member_fields as members
+from pulumi_meet.core import space_fields as schema
+
+__all__ = ["TO_CAMEL", "TO_SNAKE", "camel", "camel_path", "camel_text", "to_camel", "to_snake"]
+
+
+def camel(snake: str) -> str:
+    """The mechanical camelCase of a snake_case name (``deletion_policy`` -> ``deletionPolicy``)."""
+    head, *rest = snake.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _pairs() -> Iterable[tuple[str, str]]:
+    for spec in (*schema.SPACE_FIELDS, *members.MEMBER_FIELDS):
+        if len(spec.path) == len(spec.api_path):
+            yield from zip(spec.path, spec.api_path, strict=True)
+        else:
+            yield from ((key, camel(key)) for key in spec.path)
+        yield from spec.record_keys
+    names = (
+        *schema.INPUT_NAMES,
+        *schema.OUTPUT_NAMES,
+        *schema.ECHO_NAMES,
+        *members.MEMBER_INPUT_NAMES,
+        *members.MEMBER_OUTPUT_NAMES,
+    )
+    yield from ((name, camel(name)) for name in names)
+
+
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for snake, camel_name in _pairs():
+        if table.setdefault(snake, camel_name) != camel_name:
+            raise AssertionError(f"{snake} has two camelCase names: {table[snake]}, {camel_name}")
+    if len(set(table.values())) != len(table):
+        raise AssertionError("two snake_case names share one camelCase name")
+    return table
+
+
+TO_CAMEL: Final[Mapping[str, str]] = _table()
+"""Every snake_case property name of the resources -> its camelCase name."""
+TO_SNAKE: Final[Mapping[str, str]] = {value: key for key, value in TO_CAMEL.items()}
+"""The inverse of :data:`TO_CAMEL`."""
+
+
+def _convert(value: Any, names: Mapping[str, str]) -> Any:
+    if isinstance(value, Mapping):
+        return {names.get(key, key): _convert(item, names) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_convert(item, names) for item in value]
+    return value
+
+
+def to_snake(value: Any) -> Any:
+    """``value`` with every known camelCase key renamed; unknown keys stay as the user wrote them
+    (so that check names them as written)."""
+    return _convert(value, TO_SNAKE)
+
+
+def to_camel(value: Any) -> Any:
+    """``value`` with every known snake_case key renamed to camelCase."""
+    return _convert(value, TO_CAMEL)
+
+
+def camel_path(path: str) -> str:
+    """A dotted property path in camelCase (``config.access_type`` -> ``config.accessType``)."""
+    return ".".join(TO_CAMEL.get(part, part) for part in path.split("."))
+
+
+_SNAKE_WORD = re.compile(r"(?<![\w/])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def camel_text(text: str) -> str:
+    """A message with every property name the tables know rewritten in camelCase.
+
+    The operations speak snake_case (``set deletion_policy='ABANDON'``); a plugin user reads the
+    names of the schema (``deletionPolicy``). Enum values (upper case) and other words are kept.
+    """
+    return _SNAKE_WORD.sub(lambda match: TO_CAMEL.get(match.group(0), match.group(0)), text)

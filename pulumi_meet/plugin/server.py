@@ -1,0 +1,181 @@
+"""The plugin's process: the SDK's gRPC server with pulumi-meet's errors as gRPC statuses.
+
+``pulumi-resource-meet <engine address>`` serves :class:`~pulumi_meet.plugin.provider.MeetProvider`
+on 127.0.0.1 and prints the port on stdout, as the engine expects of a plugin.
+``pulumi-resource-meet --schema`` prints the package schema (the committed ``schema.json``).
+
+Two departures from the SDK's servicer, both small overrides:
+
+- An operation's :class:`~pulumi_meet.exceptions.MeetError` is answered with the matching gRPC
+  status and the error's own message (the SDK would send UNKNOWN with a Python traceback).
+- Read of a resource that is gone answers with NO properties: the engine takes only absent
+  properties to mean "deleted", and the SDK always sends a (possibly empty) Struct.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Final
+
+import grpc
+from pulumi.provider.experimental import provider as provider_api
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime import proto
+
+import pulumi_meet
+from pulumi_meet import exceptions as errors
+from pulumi_meet.plugin.arguments import parse_arguments
+from pulumi_meet.plugin.names import camel_text
+
+__all__ = ["MeetServicer", "grpc_status", "main"]
+
+# Most specific first: the first matching class decides the status.
+_STATUSES: Final[tuple[tuple[type[errors.MeetError], grpc.StatusCode], ...]] = (
+    (errors.InvalidArgument, grpc.StatusCode.INVALID_ARGUMENT),
+    (errors.ConfigurationError, grpc.StatusCode.INVALID_ARGUMENT),
+    (errors.FailedPrecondition, grpc.StatusCode.FAILED_PRECONDITION),
+    (errors.Unauthenticated, grpc.StatusCode.UNAUTHENTICATED),
+    (errors.CredentialsError, grpc.StatusCode.UNAUTHENTICATED),
+    (errors.PermissionDenied, grpc.StatusCode.PERMISSION_DENIED),
+    (errors.NotFound, grpc.StatusCode.NOT_FOUND),
+    (errors.AlreadyExists, grpc.StatusCode.ALREADY_EXISTS),
+    (errors.ResourceExhausted, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (errors.Unavailable, grpc.StatusCode.UNAVAILABLE),
+    (errors.TransportError, grpc.StatusCode.UNAVAILABLE),
+    (errors.Internal, grpc.StatusCode.INTERNAL),
+)
+
+
+def grpc_status(error: errors.MeetError) -> grpc.StatusCode:
+    """The gRPC status an error is answered with (UNKNOWN when no class matches)."""
+    return next(
+        (code for cls, code in _STATUSES if isinstance(error, cls)), grpc.StatusCode.UNKNOWN
+    )
+
+
+def _meet_error(error: BaseException) -> errors.MeetError | None:
+    """The MeetError an exception wraps: the SDK re-raises ours as ``Exception(text)``."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, errors.MeetError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+_Handler = Callable[[Any, Any], Awaitable[Any]]
+
+
+class MeetServicer(ProviderServicer):
+    """The SDK's servicer, answering pulumi-meet's errors with statuses (see the module doc)."""
+
+    async def _guarded(self, handler: _Handler, request: Any, context: Any) -> Any:
+        try:
+            return await handler(request, context)
+        except Exception as raised:
+            error = _meet_error(raised)
+            if error is None:
+                raise
+            await context.abort(grpc_status(error), camel_text(str(error)))
+
+    async def CheckConfig(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().CheckConfig, request, context)
+
+    async def DiffConfig(self, request: Any, context: Any) -> Any:
+        # Not the SDK's: it puts the bool `changes` in the enum field (True reads as DIFF_NONE)
+        # and reads a detailed diff's `inputDiff` where the attribute is `input_diff`.
+        return await self._guarded(self._diff_config, request, context)
+
+    async def _diff_config(self, request: Any, _context: Any) -> Any:
+        diff = await self._provider.diff_config(
+            provider_api.DiffRequest(
+                request.urn,
+                request.id,
+                PropertyValue.unmarshal_map(request.olds),
+                PropertyValue.unmarshal_map(request.news),
+                list(request.ignoreChanges),
+            )
+        )
+        return proto.DiffResponse(
+            changes=proto.DiffResponse.DIFF_SOME if diff.changes else proto.DiffResponse.DIFF_NONE,
+            diffs=diff.diffs,
+            detailedDiff={
+                key: proto.PropertyDiff(
+                    kind=proto.PropertyDiff.Kind.Value(value.kind.name), inputDiff=value.input_diff
+                )
+                for key, value in diff.detailed_diff.items()
+            },
+            hasDetailedDiff=True,
+        )
+
+    async def Configure(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().Configure, request, context)
+
+    async def Check(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().Check, request, context)
+
+    async def Diff(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().Diff, request, context)
+
+    async def Create(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().Create, request, context)
+
+    async def Update(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().Update, request, context)
+
+    async def Delete(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().Delete, request, context)
+
+    async def Invoke(self, request: Any, context: Any) -> Any:
+        return await self._guarded(super().Invoke, request, context)
+
+    async def Read(self, request: Any, context: Any) -> Any:
+        response = await self._guarded(super().Read, request, context)
+        if not response.id:
+            return proto.ReadResponse()  # gone: no properties at all
+        return response
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script ``pulumi-resource-meet``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--schema"]:
+        from pulumi_meet.plugin.schema import schema_text
+
+        sys.stdout.write(schema_text())
+        return
+    _serve(args)
+
+
+def _serve(args: list[str]) -> None:
+    """The SDK's ``server.main``, serving :class:`MeetServicer`; SIGTERM stops it cleanly too."""
+    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+    from pulumi.runtime.proto import provider_pb2_grpc
+
+    from pulumi_meet.plugin.provider import MeetProvider
+
+    known = parse_arguments(args)
+    # Waits for quota and retries after faults: in `pulumi up`'s output, through the engine's log.
+    from pulumi_meet.client import progress
+    from pulumi_meet.dynamic.engine_log import EngineLogSink
+
+    progress.install(EngineLogSink(known.engine))
+
+    async def serve() -> None:
+        server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+        servicer = MeetServicer(args, pulumi_meet.__version__, MeetProvider(), known.engine)
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(server.stop(1.0)))
+        sys.stdout.write(f"{port}\n")
+        sys.stdout.flush()
+        await server.wait_for_termination()
+
+    asyncio.run(serve())

@@ -1,0 +1,37 @@
+"""Fixtures for the plugin tests: an emulator, its control API, running plugins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from tests.control import Control
+from tests.plugin.host import PluginHost
+from tests.provider.conftest import control, emulator  # noqa: F401 (fixtures)
+
+PluginFactory = Callable[..., PluginHost]
+
+
+@pytest.fixture
+def start_plugin(tmp_path: Path) -> Iterator[PluginFactory]:
+    """Start plugins (``start_plugin(env)``); every one is stopped at teardown."""
+    hosts: list[PluginHost] = []
+
+    def start(env: Mapping[str, str] | None = None) -> PluginHost:
+        host = PluginHost(env or {}, tmp_path)
+        hosts.append(host)
+        return host.start()
+
+    yield start
+    for host in hosts:
+        host.stop()
+
+
+@pytest.fixture
+def plugin(control: Control, start_plugin: PluginFactory) -> PluginHost:  # noqa: F811
+    """A plugin configured (through Configure's args and variables) for the emulator."""
+    host = start_plugin()
+    host.configure({"emulatorHost": control.host_port})
+    return host

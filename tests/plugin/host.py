@@ -1,0 +1,358 @@
+"""A harness that drives the ``pulumi-resource-meet`` plugin the way the Pulumi engine does.
+
+``PluginHost(env, cwd)`` starts the installed console script (from this interpreter's
+environment) with the address of a :class:`FakeEngine` (a real gRPC ``pulumirpc.Engine`` that
+records ``Log`` calls), reads the port from the first stdout line, and speaks
+``pulumirpc.ResourceProvider`` to it: GetPluginInfo, GetSchema, CheckConfig/Configure (config as
+``variables`` keyed ``meet:config:<key>`` and as ``args``), Check, Diff, Create, Read, Update,
+Delete, Invoke. Property values cross as ``google.protobuf.Struct`` with the engine's wire forms
+(the unknown sentinel, the secret wrapper). Every call is recorded; stdout and stderr are kept.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from concurrent import futures
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2, struct_pb2
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
+
+__all__ = [
+    "PLUGIN",
+    "UNKNOWN",
+    "DiffOutcome",
+    "FakeEngine",
+    "PluginError",
+    "PluginHost",
+    "secret",
+    "urn",
+]
+
+PLUGIN = Path(sys.executable).parent / "pulumi-resource-meet"
+"""The console script ``pip install`` put beside this interpreter."""
+UNKNOWN = rpc.UNKNOWN
+"""The engine's wire form of an unknown value."""
+_SECRET_SIG = rpc._special_sig_key
+_SECRET_VALUE = rpc._special_secret_sig
+_SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+_START_TIMEOUT_SECONDS = 30.0
+_CALL_TIMEOUT_SECONDS = 120.0
+
+
+def urn(type_: str, name: str) -> str:
+    """The URN of a resource of stack ``dev``, project ``rooms``."""
+    return f"urn:pulumi:dev::rooms::{type_}::{name}"
+
+
+def secret(value: Any) -> dict[str, Any]:
+    """``value`` in the engine's secret wrapper."""
+    return {_SECRET_SIG: _SECRET_VALUE, "value": value}
+
+
+def to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(dict(properties))
+    return struct
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, struct_pb2.Struct):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, struct_pb2.ListValue):
+        return [_plain(item) for item in value]
+    return value
+
+
+def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """A Struct as plain data (secret wrappers kept, so that tests can see them)."""
+    plain: dict[str, Any] = _plain(struct)
+    return plain
+
+
+class PluginError(Exception):
+    """A gRPC call failed: ``code`` and ``details`` are the status the plugin answered with."""
+
+    def __init__(self, method: str, code: grpc.StatusCode, details: str) -> None:
+        super().__init__(f"{method}: {code.name}: {details}")
+        self.method = method
+        self.code = code
+        self.details = details
+
+
+class _EngineServicer(engine_pb2_grpc.EngineServicer):
+    def __init__(self, engine: FakeEngine) -> None:
+        self.engine = engine
+
+    def Log(self, request: Any, context: Any) -> Any:
+        with self.engine.lock:
+            self.engine.logs.append(request.message)
+        return empty_pb2.Empty()
+
+    def GetRootResource(self, request: Any, context: Any) -> Any:
+        return engine_pb2.GetRootResourceResponse(urn="")
+
+    def SetRootResource(self, request: Any, context: Any) -> Any:
+        return engine_pb2.SetRootResourceResponse()
+
+
+class FakeEngine:
+    """A loopback ``pulumirpc.Engine`` server that records the plugin's Log messages."""
+
+    def __init__(self) -> None:
+        self.logs: list[str] = []
+        self.lock = threading.Lock()
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(_EngineServicer(self), self._server)
+        self.port = self._server.add_insecure_port("127.0.0.1:0")
+        self.address = f"127.0.0.1:{self.port}"
+
+    def start(self) -> FakeEngine:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop(grace=None).wait(5)
+
+
+@dataclass
+class DiffOutcome:
+    changes: int
+    replaces: list[str]
+    diffs: list[str]
+    detailed: dict[str, str]
+    """Property path -> kind name (``UPDATE``, ``UPDATE_REPLACE``, ``ADD``...)."""
+    delete_before_replace: bool
+
+
+class PluginHost:
+    """A running ``pulumi-resource-meet`` and a gRPC client to it (see the module doc).
+
+    ``env`` is the whole environment of the process beyond PATH, HOME and the locale. Use as a
+    context manager, or call :meth:`stop`.
+    """
+
+    def __init__(
+        self, env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
+    ) -> None:
+        from pulumi_meet.client import ledger
+
+        self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
+        # The ledger this process would use by default (a test's own, see tests/conftest.py).
+        self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
+        self.env.update(env or {})
+        self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        self.calls: list[str] = []
+        self.engine = FakeEngine()
+        self.returncode: int | None = None
+        self._stdout: list[str] = []
+        self._stderr: list[str] = []
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[str] | None = None
+        self._channel: grpc.Channel | None = None
+        self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> PluginHost:
+        if self._process is not None:
+            raise RuntimeError("this PluginHost is already started")
+        self.engine.start()
+        self._process = subprocess.Popen(
+            [str(PLUGIN), self.engine.address],
+            cwd=self.cwd,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        first_line: queue.Queue[str] = queue.Queue()
+        assert self._process.stdout is not None and self._process.stderr is not None
+        self._pump(self._process.stdout, self._stdout, first_line)
+        self._pump(self._process.stderr, self._stderr, None)
+        try:
+            port = int(first_line.get(timeout=_START_TIMEOUT_SECONDS).strip())
+        except (queue.Empty, ValueError):
+            self.stop()
+            raise RuntimeError(f"the plugin did not print its port:\n{self.stderr}") from None
+        self.port = port
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        return self
+
+    def _pump(self, stream: Any, sink: list[str], first: queue.Queue[str] | None) -> None:
+        def run() -> None:
+            for number, line in enumerate(stream):
+                if first is not None and number == 0:
+                    first.put(line)
+                    continue
+                with self._lock:
+                    sink.append(line)
+
+        threading.Thread(target=run, daemon=True, name="plugin-output").start()
+
+    def stop(self) -> None:
+        """Close the channel, SIGTERM the plugin (kill after 10 s), stop the engine. Idempotent."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        process, self._process = self._process, None
+        if process is not None:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=5)
+            self.returncode = process.returncode
+            self.engine.stop()
+
+    def __enter__(self) -> PluginHost:
+        return self.start() if self._process is None else self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def stdout(self) -> str:
+        with self._lock:
+            return "".join(self._stdout)
+
+    @property
+    def stderr(self) -> str:
+        with self._lock:
+            return "".join(self._stderr)
+
+    # ------------------------------------------------------------------ calls
+
+    @property
+    def stub(self) -> provider_pb2_grpc.ResourceProviderStub:
+        if self._stub is None:
+            raise RuntimeError("the plugin is not started")
+        return self._stub
+
+    def call(self, method: str, request: Any) -> Any:
+        """One gRPC call; a failure raises :class:`PluginError` with the status."""
+        with self._lock:
+            self.calls.append(method)
+        try:
+            return getattr(self.stub, method)(request, timeout=_CALL_TIMEOUT_SECONDS)
+        except grpc.RpcError as error:
+            raise PluginError(method, error.code(), error.details() or "") from None
+
+    def plugin_info(self) -> str:
+        version: str = self.call("GetPluginInfo", empty_pb2.Empty()).version
+        return version
+
+    def schema(self) -> str:
+        text: str = self.call("GetSchema", provider_pb2.GetSchemaRequest(version=0)).schema
+        return text
+
+    def check_config(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        request = provider_pb2.CheckRequest(
+            urn=urn("pulumi:providers:meet", "default"), olds=to_struct({}), news=to_struct(news)
+        )
+        response = self.call("CheckConfig", request)
+        failures = [(f.property, f.reason) for f in response.failures]
+        return from_struct(response.inputs), failures
+
+    def configure(self, config: Mapping[str, Any]) -> provider_pb2.ConfigureResponse:
+        """Configure as the engine does: ``meet:config:<key>`` variables and plain ``args``."""
+        variables = {
+            f"meet:config:{key}": value if isinstance(value, str) else str(value)
+            for key, value in config.items()
+        }
+        request = provider_pb2.ConfigureRequest(
+            variables=variables, args=to_struct(config), acceptSecrets=True
+        )
+        response: provider_pb2.ConfigureResponse = self.call("Configure", request)
+        return response
+
+    def check(
+        self, urn_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        request = provider_pb2.CheckRequest(urn=urn_, olds=to_struct(olds), news=to_struct(news))
+        response = self.call("Check", request)
+        return from_struct(response.inputs), [(f.property, f.reason) for f in response.failures]
+
+    def diff(
+        self, urn_: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> DiffOutcome:
+        request = provider_pb2.DiffRequest(
+            urn=urn_, id=id_, olds=to_struct(olds), news=to_struct(news)
+        )
+        response = self.call("Diff", request)
+        kinds = provider_pb2.PropertyDiff.Kind
+        return DiffOutcome(
+            changes=response.changes,
+            replaces=list(response.replaces),
+            diffs=list(response.diffs),
+            detailed={k: kinds.Name(v.kind) for k, v in response.detailedDiff.items()},
+            delete_before_replace=response.deleteBeforeReplace,
+        )
+
+    def create(
+        self, urn_: str, properties: Mapping[str, Any], *, preview: bool = False
+    ) -> tuple[str, dict[str, Any]]:
+        request = provider_pb2.CreateRequest(
+            urn=urn_, properties=to_struct(properties), preview=preview
+        )
+        response = self.call("Create", request)
+        return response.id, from_struct(response.properties)
+
+    def read(
+        self,
+        urn_: str,
+        id_: str,
+        properties: Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | None = None,
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        """(ID, outputs, inputs), or ``None`` when the plugin says the resource is gone."""
+        request = provider_pb2.ReadRequest(
+            urn=urn_, id=id_, properties=to_struct(properties or {}), inputs=to_struct(inputs or {})
+        )
+        response = self.call("Read", request)
+        if not response.HasField("properties"):
+            return None
+        return response.id, from_struct(response.properties), from_struct(response.inputs)
+
+    def update(
+        self,
+        urn_: str,
+        id_: str,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        *,
+        preview: bool = False,
+    ) -> dict[str, Any]:
+        request = provider_pb2.UpdateRequest(
+            urn=urn_, id=id_, olds=to_struct(olds), news=to_struct(news), preview=preview
+        )
+        return from_struct(self.call("Update", request).properties)
+
+    def delete(self, urn_: str, id_: str, properties: Mapping[str, Any]) -> None:
+        request = provider_pb2.DeleteRequest(urn=urn_, id=id_, properties=to_struct(properties))
+        self.call("Delete", request)
+
+    def invoke(
+        self, token: str, args: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        response = self.call("Invoke", provider_pb2.InvokeRequest(tok=token, args=to_struct(args)))
+        returned = from_struct(getattr(response, "return"))
+        return returned, [(f.property, f.reason) for f in response.failures]

@@ -1,0 +1,71 @@
+"""The plugin's process: started as the engine starts it, answered, stopped, nothing left."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import pulumi_meet
+from pulumi_meet.plugin.arguments import parse_arguments
+from pulumi_meet.plugin.schema import schema_text
+from tests.plugin.conftest import PluginFactory
+from tests.plugin.host import PLUGIN, PluginHost
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if text in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_the_console_script_is_installed_beside_the_interpreter() -> None:
+    assert PLUGIN.is_file()
+    assert os.access(PLUGIN, os.X_OK)
+
+
+def test_plugin_info_and_schema_over_grpc(start_plugin: PluginFactory) -> None:
+    host = start_plugin()
+    assert host.plugin_info() == pulumi_meet.__version__
+    served = host.schema()
+    assert served == schema_text()
+    assert json.loads(served)["name"] == "meet"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list processes")
+def test_stopping_the_plugin_leaves_nothing_running(tmp_path: Path) -> None:
+    host = PluginHost({}, tmp_path).start()
+    pid = host.pid
+    assert pid is not None
+    engine_address = host.engine.address
+    assert _processes_mentioning(engine_address) == [pid]
+    host.plugin_info()
+    host.stop()
+    assert host.returncode == 0, host.stderr  # SIGTERM stops the server cleanly
+    assert _processes_mentioning(engine_address) == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert "Traceback" not in host.stderr
+
+
+def test_a_second_start_is_refused(start_plugin: PluginFactory) -> None:
+    host = start_plugin()
+    with pytest.raises(RuntimeError, match="already started"):
+        host.start()
+
+
+def test_the_engine_address_is_found_among_the_engines_flags() -> None:
+    """The engine may pass `--logtostderr -v=9 --tracing URL` before its address."""
+    args = ["--logtostderr", "-v=9", "--tracing", "http://t:1", "--logflow", "127.0.0.1:5555"]
+    assert parse_arguments(args).engine == "127.0.0.1:5555"
+    assert parse_arguments(["127.0.0.1:7"]).engine == "127.0.0.1:7"

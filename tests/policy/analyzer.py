@@ -1,0 +1,391 @@
+"""Drive a Python policy pack the way the Pulumi engine does, with no Pulumi CLI.
+
+The engine starts ``python -u -m pulumi.policy <engine-address> <pack-dir>`` in the pack's
+directory. ``pulumi.policy``'s ``__main__`` runs the pack's ``__main__.py``, whose
+``PolicyPack(...)`` starts a gRPC ``pulumirpc.Analyzer`` server on a free loopback port, prints
+the port as the first stdout line and blocks. The engine then calls ``GetPluginInfo``,
+``GetAnalyzerInfo`` and ``Configure`` (the stack's policy config, validated against each policy's
+schema by the CLI), and, during a preview or an update, ``Analyze`` once per resource and
+``AnalyzeStack`` at the end.
+
+What the engine sends (pkg/resource/plugin/analyzer_plugin.go): the resource's type, URN and name,
+its properties marshalled with unknowns and secrets kept and **top-level keys starting with ``__``
+dropped** (so no ``__provider``), its options, and its provider resource. ``Analyze`` gets the
+checked inputs; ``AnalyzeStack`` the final outputs of every resource (for a resource a preview
+would create: its inputs).
+
+The interpreter: like the CLI, the analyzer runs in the pack's own virtualenv (PulumiPolicy.yaml's
+``runtime.options.virtualenv``), created and filled from the pack's requirements.txt on first use
+(:func:`pack_python`). It must be separate: pulumi-policy pins protobuf 5.29, while the test
+environment's google-apps-meet needs protobuf 6.
+
+The engine address: pulumi-policy 1.21 parses it and never dials it (its log calls go to stderr),
+but :class:`Analyzer` passes the address of a real :class:`FakeEngine` that records ``Log`` calls,
+so a pack that logged through the engine would be seen too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable, Mapping
+from concurrent import futures
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+import yaml
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
+
+__all__ = [
+    "PACK_DIR",
+    "Analyzer",
+    "Diagnostic",
+    "EngineResource",
+    "FakeEngine",
+    "engine_properties",
+    "pack_python",
+]
+
+PACK_DIR = Path(__file__).resolve().parents[2] / "policy-pack"
+_INSTALL_TIMEOUT_SECONDS = 600.0
+_START_TIMEOUT_SECONDS = 30.0
+_CALL_TIMEOUT_SECONDS = 30.0
+_SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
+_LEVELS = {
+    "advisory": analyzer_pb2.ADVISORY,
+    "mandatory": analyzer_pb2.MANDATORY,
+    "remediate": analyzer_pb2.REMEDIATE,
+    "disabled": analyzer_pb2.DISABLED,
+}
+LEVEL_NAMES = {value: name for name, value in _LEVELS.items()}
+
+
+def pack_python(pack_dir: Path = PACK_DIR) -> Path:
+    """The pack's virtualenv interpreter, set up as ``pulumi`` sets up a Python policy pack.
+
+    ``python -m venv <virtualenv>`` and ``pip install -r requirements.txt``, redone only when
+    requirements.txt changed (a marker file keeps its hash).
+    """
+    manifest = yaml.safe_load((pack_dir / "PulumiPolicy.yaml").read_text())
+    venv = pack_dir / str(manifest["runtime"]["options"]["virtualenv"])
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    requirements = pack_dir / "requirements.txt"
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    marker = venv / ".requirements.sha256"
+    if python.is_file() and marker.is_file() and marker.read_text() == digest:
+        return python
+    for command in (
+        [sys.executable, "-m", "venv", "--clear", str(venv)],
+        [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)],
+    ):
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=_INSTALL_TIMEOUT_SECONDS,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    marker.write_text(digest)
+    return python
+
+
+class FakeEngine(engine_pb2_grpc.EngineServicer):
+    """The ``pulumirpc.Engine`` service an analyzer may log to; records every ``Log`` call."""
+
+    def __init__(self) -> None:
+        self.logs: list[tuple[int, str]] = []
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self, self._server)
+        self.port = self._server.add_insecure_port("127.0.0.1:0")
+
+    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:
+        self.logs.append((int(request.severity), str(request.message)))
+        return empty_pb2.Empty()
+
+    def start(self) -> FakeEngine:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop(grace=None)
+
+
+@dataclass(frozen=True)
+class EngineResource:
+    """One resource as the engine describes it to an analyzer."""
+
+    type: str
+    name: str
+    properties: Mapping[str, Any]
+    """Plain values; unknowns as the SDK's sentinel strings, secrets as the wire's wrapped form."""
+    project: str = "meet-test"
+    stack: str = "dev"
+    parent: str = ""
+    dependencies: tuple[str, ...] = ()
+    protect: bool = False
+
+    @property
+    def urn(self) -> str:
+        return f"urn:pulumi:{self.stack}::{self.project}::{self.type}::{self.name}"
+
+    @property
+    def provider_type(self) -> str:
+        if self.type.startswith("pulumi-python:dynamic"):
+            return "pulumi:providers:pulumi-python"
+        return f"pulumi:providers:{self.type.split(':', 1)[0]}"
+
+    def _provider(self) -> analyzer_pb2.AnalyzerProviderResource:
+        return analyzer_pb2.AnalyzerProviderResource(
+            type=self.provider_type,
+            urn=f"urn:pulumi:{self.stack}::{self.project}::{self.provider_type}::default",
+            name="default",
+            properties=struct_pb2.Struct(),
+        )
+
+    def _options(self) -> analyzer_pb2.AnalyzerResourceOptions:
+        return analyzer_pb2.AnalyzerResourceOptions(
+            protect=self.protect,
+            parent=self.parent,
+            customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(),
+        )
+
+    def analyze_request(self) -> analyzer_pb2.AnalyzeRequest:
+        return analyzer_pb2.AnalyzeRequest(
+            type=self.type,
+            properties=engine_properties(self.properties),
+            urn=self.urn,
+            name=self.name,
+            options=self._options(),
+            provider=self._provider(),
+        )
+
+    def stack_resource(self) -> analyzer_pb2.AnalyzerResource:
+        return analyzer_pb2.AnalyzerResource(
+            type=self.type,
+            properties=engine_properties(self.properties),
+            urn=self.urn,
+            name=self.name,
+            options=self._options(),
+            provider=self._provider(),
+            parent=self.parent,
+            dependencies=list(self.dependencies),
+        )
+
+
+def engine_properties(
+    properties: Mapping[str, Any], *, skip_internal_keys: bool = True
+) -> struct_pb2.Struct:
+    """Marshal properties as the engine does for analyzers: top-level ``__`` keys dropped."""
+    struct = struct_pb2.Struct()
+    struct.update(
+        {
+            key: _wire(value)
+            for key, value in properties.items()
+            if value is not None and not (skip_internal_keys and key.startswith("__"))
+        }
+    )
+    return struct
+
+
+def _wire(value: Any) -> Any:
+    """Unknowns (as a provider's Check returns them in a preview) in their wire form."""
+    if isinstance(value, Unknown):
+        return rpc.UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: _wire(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_wire(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One ``AnalyzeDiagnostic`` in plain form."""
+
+    policy: str
+    level: str
+    message: str
+    urn: str
+    pack: str
+
+
+@dataclass
+class Analysis:
+    """An ``AnalyzeResponse``: the diagnostics and the policies that said "not applicable"."""
+
+    diagnostics: list[Diagnostic]
+    not_applicable: dict[str, str] = field(default_factory=dict)
+
+    def policies(self) -> list[str]:
+        return [d.policy for d in self.diagnostics]
+
+
+class Analyzer:
+    """The pack's analyzer process, started as the engine starts it, and a gRPC client to it."""
+
+    def __init__(
+        self,
+        pack_dir: Path = PACK_DIR,
+        env: Mapping[str, str] | None = None,
+        *,
+        python: Path | None = None,
+    ) -> None:
+        self.pack_dir = pack_dir
+        self.python = python or pack_python(pack_dir)
+        self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
+        self.env.update(env or {})
+        self.engine = FakeEngine()
+        self._stderr: list[str] = []
+        self._process: subprocess.Popen[str] | None = None
+        self._channel: grpc.Channel | None = None
+        self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
+
+    def start(self) -> Analyzer:
+        """Start the process; returns once its port is printed and a GetPluginInfo answered."""
+        self.engine.start()
+        self._process = subprocess.Popen(
+            [
+                str(self.python),
+                "-u",
+                "-m",
+                "pulumi.policy",
+                f"127.0.0.1:{self.engine.port}",
+                str(self.pack_dir),
+            ],
+            cwd=self.pack_dir,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None and self._process.stderr is not None
+        first: queue.Queue[str] = queue.Queue()
+        threading.Thread(
+            target=lambda: first.put(self._process.stdout.readline()),  # type: ignore[union-attr]
+            daemon=True,
+        ).start()
+        stderr_pump = threading.Thread(target=self._pump_stderr, daemon=True)
+        stderr_pump.start()
+        try:
+            port = int(first.get(timeout=_START_TIMEOUT_SECONDS).strip())
+        except (queue.Empty, ValueError):
+            # A pack that failed to load exits on its own: collect all it said on stderr.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=2)
+            stderr_pump.join(timeout=2)
+            self.stop()
+            raise RuntimeError(f"the analyzer printed no port:\n{self.stderr}") from None
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+        return self
+
+    def _pump_stderr(self) -> None:
+        assert self._process is not None and self._process.stderr is not None
+        for line in self._process.stderr:
+            self._stderr.append(line)
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self._stderr)
+
+    def stop(self) -> None:
+        """Stop the process the way the engine does (SIGINT, then kill) and the fake engine."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(2)  # the pack's server loop stops on KeyboardInterrupt
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        self.engine.stop()
+
+    def __enter__(self) -> Analyzer:
+        return self.start() if self._process is None else self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    @property
+    def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
+        if self._stub is None:
+            raise RuntimeError("the analyzer is not started")
+        return self._stub
+
+    # ------------------------------------------------------------------ the engine's calls
+
+    def plugin_info(self) -> Any:
+        return self.stub.GetPluginInfo(empty_pb2.Empty(), timeout=_CALL_TIMEOUT_SECONDS)
+
+    def analyzer_info(self) -> Any:
+        return self.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=_CALL_TIMEOUT_SECONDS)
+
+    def configure(self, config: Mapping[str, Mapping[str, Any] | str]) -> None:
+        """``Configure`` with policy config as in ``--policy-pack-config`` JSON files.
+
+        ``{"policy": {"enforcementLevel": "mandatory", "key": value}}``; a bare level string per
+        policy is accepted too, as the CLI accepts it. Without ``enforcementLevel`` a policy keeps
+        the level it declares (``GetAnalyzerInfo``), as the CLI does.
+        """
+        defaults = {p.name: LEVEL_NAMES[p.enforcementLevel] for p in self.analyzer_info().policies}
+        request = analyzer_pb2.ConfigureAnalyzerRequest()
+        for policy, value in config.items():
+            entry = {"enforcementLevel": value} if isinstance(value, str) else dict(value)
+            level = str(entry.pop("enforcementLevel", defaults[policy]))
+            properties = struct_pb2.Struct()
+            properties.update(entry)
+            request.policyConfig[policy].CopyFrom(
+                analyzer_pb2.PolicyConfig(enforcementLevel=_LEVELS[level], properties=properties)
+            )
+        self.stub.Configure(request, timeout=_CALL_TIMEOUT_SECONDS)
+
+    def analyze(self, resource: EngineResource) -> Analysis:
+        response = self.stub.Analyze(resource.analyze_request(), timeout=_CALL_TIMEOUT_SECONDS)
+        return _analysis(response)
+
+    def analyze_raw(self, request: analyzer_pb2.AnalyzeRequest) -> Analysis:
+        """``Analyze`` with a request built by the caller (e.g. properties with ``__provider``)."""
+        return _analysis(self.stub.Analyze(request, timeout=_CALL_TIMEOUT_SECONDS))
+
+    def analyze_stack(self, resources: Iterable[EngineResource]) -> Analysis:
+        request = analyzer_pb2.AnalyzeStackRequest(
+            resources=[resource.stack_resource() for resource in resources]
+        )
+        return _analysis(self.stub.AnalyzeStack(request, timeout=_CALL_TIMEOUT_SECONDS))
+
+
+def _analysis(response: Any) -> Analysis:
+    diagnostics = [
+        Diagnostic(
+            policy=d.policyName,
+            level=LEVEL_NAMES[d.enforcementLevel],
+            message=d.message,
+            urn=d.urn,
+            pack=d.policyPackName,
+        )
+        for d in response.diagnostics
+    ]
+    not_applicable = {n.policy_name: n.reason for n in response.not_applicable}
+    return Analysis(diagnostics, not_applicable)
+
+
+def struct_to_dict(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """A protobuf Struct as plain Python values."""
+    result: dict[str, Any] = json_format.MessageToDict(struct)
+    return result

@@ -1,0 +1,95 @@
+"""What the README and the benchmark results promise a new user, checked against the code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench._report import google_create_seconds, render_report
+from pulumi_meet import __version__
+from tests.conftest import REPO_ROOT
+
+README = (REPO_ROOT / "README.md").read_text()
+
+
+def test_install_instructions_work_today() -> None:
+    """pulumi-meet is not on PyPI: no bare `pip install pulumi-meet`, and the repository forms
+    are given (the packaging test installs what they would install)."""
+    assert not re.search(r"pip install pulumi-meet(?![\w@ -])", README)
+    assert "not on PyPI yet" in README
+    assert 'pip install "pulumi-meet @ git+https://github.com/' in README
+    for requirements in sorted((REPO_ROOT / "examples").glob("**/requirements.txt")):
+        text = requirements.read_text()
+        lines = [line.strip() for line in text.splitlines() if not line.startswith("#")]
+        ours = [line for line in lines if line.startswith(("pulumi-meet", "-e ../.."))]
+        for line in ours:  # from the repository, never a name PyPI does not have
+            assert line.startswith("-e ") or " @ git+https://" in line, (requirements, line)
+        assert not ours or "not on PyPI yet" in text, requirements
+
+
+def test_the_readme_states_the_limits_plainly() -> None:
+    assert "The Meet API has no `spaces.list`" in README
+    # One line for the plugin to update: the languages that can use the package today.
+    marker = README.index("<!-- languages:")
+    languages = README[marker:].split("\n\n", 1)[0]
+    assert "Every Pulumi language" in languages and "`pulumi-resource-meet`" in languages
+
+
+def test_the_version_is_written_once_and_reported_by_the_installed_cli() -> None:
+    from importlib import metadata
+
+    assert metadata.version("pulumi-meet") == __version__
+    script = Path(sys.executable).with_name("pulumi-meet")
+    done = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert done.stdout.strip() == f"pulumi-meet {__version__}"
+    pyproject = (REPO_ROOT / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in pyproject
+    assert not re.search(r'^version\s*=\s*"', pyproject, re.MULTILINE)  # no second literal
+
+
+# ------------------------------------------------------------------ bench/results/latest.md
+
+
+def test_the_latest_results_name_the_commit_they_measured() -> None:
+    latest = (REPO_ROOT / "bench" / "results" / "latest.md").read_text()
+    match = re.search(r"- code measured: commit `([0-9a-f]{40})`", latest)
+    assert match, "latest.md must record the commit it ran on"
+    known = subprocess.run(
+        ["git", "cat-file", "-e", f"{match.group(1)}^{{commit}}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=10,
+        check=False,
+    )
+    if known.returncode != 0 and not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    assert known.returncode == 0, f"{match.group(1)} is not a commit of this repository"
+
+
+def test_lifecycle_wall_times_are_labelled_with_the_figure_a_user_sees() -> None:
+    assert google_create_seconds(25) == 120  # the README's "25 new rooms ... ~120 s"
+    assert google_create_seconds(10) == 0 and google_create_seconds(11) == 60
+    assert "25 new rooms by one user take\n~120 s" in README
+    latest = (REPO_ROOT / "bench" / "results" / "latest.md").read_text()
+    assert "| wall s (quotas raised) |" in latest
+    assert "raised out of the way" in latest
+    assert "25 rooms take ≈ 120 s" in latest
+
+
+def test_the_report_renders_both_the_commit_and_the_labels() -> None:
+    import json
+
+    results = json.loads((REPO_ROOT / "bench" / "results" / "latest.json").read_text())
+    results["source"] = {"commit": "0" * 40, "uncommitted_changes": True, "version": "9.9.9"}
+    report = render_report(results, None)
+    assert f"- code measured: commit `{'0' * 40}` plus uncommitted changes (pulumi-meet 9.9.9)" in (
+        report
+    )
+    rooms = results["lifecycle"]["rooms"]
+    assert f"creating these {rooms} rooms takes ≈ {google_create_seconds(rooms)} s" in report
