@@ -64,7 +64,9 @@ def _undo_pulumi_pickler_patches() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _private_quota_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_quota_ledger(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test gets its own quota ledger as the default one.
 
     The default ledger lives in the home directory and is shared by every pulumi-meet process:
@@ -74,4 +76,6 @@ def _private_quota_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     """
     from pulumi_meet.client import ledger
 
-    monkeypatch.setattr(ledger, "DEFAULT_PATH", str(tmp_path / "quota-ledger.sqlite"))
+    # Not in tmp_path: tests check that directory holds only what the command under test wrote.
+    path = tmp_path_factory.mktemp("ledger") / "quota-ledger.sqlite"
+    monkeypatch.setattr(ledger, "DEFAULT_PATH", str(path))

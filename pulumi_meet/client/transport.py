@@ -41,7 +41,13 @@ from pulumi_meet.client.retry import (
     RetryPolicy,
     parse_retry_after,
 )
-from pulumi_meet.client.settings import GCLOUD_LOGIN, LEDGER_OFF, SCOPE_PREFIX, Settings
+from pulumi_meet.client.settings import (
+    EMBEDDED,
+    GCLOUD_LOGIN,
+    LEDGER_OFF,
+    SCOPE_PREFIX,
+    Settings,
+)
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,
@@ -419,6 +425,8 @@ class Transport:
     def _ledger(self) -> Ledger | None:
         if (self.settings.quota_ledger or "").lower() == LEDGER_OFF:
             return None
+        if self.settings.emulator_host == EMBEDDED:
+            return None  # an emulator of this process alone: no other process shares its quota
         return open_ledger(
             self.settings.quota_ledger, lambda text: progress.report("warning", text)
         )
