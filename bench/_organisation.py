@@ -52,7 +52,7 @@ _UNLIMITED = {"create": 100_000, "write": 100_000, "read": 100_000}
 class OrganisationOptions:
     """The sizes of benchmark 6."""
 
-    window_seconds: float = 3.0
+    window_seconds: float = 4.0
     rooms: int = 200
     owners: int = 20
     owner_creates_per_window: int = 5

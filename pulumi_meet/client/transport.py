@@ -380,6 +380,7 @@ class Transport:
         self._timeout = (settings.connect_timeout_seconds, settings.request_timeout_seconds)
         self._lock = threading.Lock()
         self._authorization: _auth.Authorization | None = None
+        self._project_label: str | None = None
         self._local = threading.local()
 
     def authorization(self) -> _auth.Authorization:
@@ -415,12 +416,18 @@ class Transport:
         return _pacer.QuotaCall(
             endpoint=authorization.endpoints.api,
             identity=authorization.identity(),
-            project=quota_project(self.settings),
+            project=self._project(),
             bucket=bucket,
             user_per_minute=bucket.per_user(self.settings),
             project_per_minute=bucket.per_project(self.settings),
             window_seconds=self.settings.quota_window_seconds,
         )
+
+    def _project(self) -> str:
+        """The label of the project's quota (parsed from the credentials once)."""
+        if self._project_label is None:
+            self._project_label = quota_project(self.settings)
+        return self._project_label
 
     def _ledger(self) -> Ledger | None:
         if (self.settings.quota_ledger or "").lower() == LEDGER_OFF:
