@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import requests
 
 import pulumi_meet as meet
+from pulumi_meet.client.quota import BUCKETS
 from tests.engine import CapturedResource, ProviderHost, capture_program
 from tests.plugin.host import PluginHost
 
@@ -48,6 +50,7 @@ class EmulatorProcess:
         self.base_url = ""
         self.host_port = ""
         self._session = requests.Session()
+        self._tokens: dict[str, str] = {}
 
     def start(self) -> EmulatorProcess:
         command = [
@@ -122,6 +125,20 @@ class EmulatorProcess:
         token: str = self.control("POST", "token", {"email": email})["access_token"]
         return token
 
+    def create_space(self, owner: str) -> dict[str, Any]:
+        """A room created by `owner` straight over HTTP (setting up a benchmark)."""
+        response = self._session.post(
+            f"{self.base_url}/v2/spaces",
+            json={},
+            headers={
+                "Authorization": f"Bearer {self._tokens.setdefault(owner, self.token(owner))}"
+            },
+            timeout=_TIMEOUT_SECONDS,
+        )
+        response.raise_for_status()
+        space: dict[str, Any] = response.json()
+        return space
+
 
 @contextmanager
 def running_emulator() -> Iterator[EmulatorProcess]:
@@ -133,29 +150,48 @@ def running_emulator() -> Iterator[EmulatorProcess]:
 
 
 def client_config(
-    *, window_seconds: float | None = None, per_window: Mapping[str, int] | None = None
+    *,
+    window_seconds: float | None = None,
+    per_window: Mapping[str, int] | None = None,
+    project_per_window: Mapping[str, int] | None = None,
 ) -> dict[str, str]:
     """Stack config of the provider: the emulator user and the client-side pace.
 
     Without arguments the pace is unlimited. With ``per_window`` (counts per bucket) the pace
     admits exactly those counts per ``window_seconds``: the client's knobs are per minute, so
-    each count is scaled by ``60 / window_seconds``.
+    each count is scaled by ``60 / window_seconds``. ``project_per_window`` does the same for the
+    per-project pace (default: unlimited, so that only the per-user pace is measured).
     """
     config = {"meet:user": USER}
-    keys = {"create": "createsPerMinute", "write": "writesPerMinute", "read": "readsPerMinute"}
     if per_window is None or window_seconds is None:
-        config.update({f"meet:{key}": str(_UNLIMITED) for key in keys.values()})
+        for bucket in BUCKETS:
+            config[f"meet:{bucket.user_key}"] = str(_UNLIMITED)
+            config[f"meet:{bucket.project_key}"] = str(_UNLIMITED)
         return config
-    for bucket, key in keys.items():
-        config[f"meet:{key}"] = repr(per_window[bucket] * 60.0 / window_seconds)
+    scale = 60.0 / window_seconds
+    for bucket in BUCKETS:
+        config[f"meet:{bucket.user_key}"] = repr(per_window[bucket.name] * scale)
+        project = (project_per_window or {}).get(bucket.name)
+        config[f"meet:{bucket.project_key}"] = (
+            str(_UNLIMITED) if project is None else repr(project * scale)
+        )
     config["meet:quotaWindowSeconds"] = repr(float(window_seconds))
     return config
 
 
 @contextmanager
-def provider_host(emulator: EmulatorProcess, workdir: Path) -> Iterator[ProviderHost]:
-    """A real ``python -u -m pulumi.dynamic`` host pointed at the emulator; always stopped."""
-    host = ProviderHost({"MEET_EMULATOR_HOST": emulator.host_port}, workdir)
+def provider_host(
+    emulator: EmulatorProcess, workdir: Path, ledger: Path | None = None
+) -> Iterator[ProviderHost]:
+    """A real ``python -u -m pulumi.dynamic`` host pointed at the emulator; always stopped.
+
+    Its quota ledger is `ledger` (hosts given the same file share the quota), else a file of its
+    own: calls of an earlier benchmark must not pace this one.
+    """
+    if ledger is None:
+        ledger = Path(tempfile.mkdtemp(prefix="ledger-", dir=workdir)) / "quota-ledger.sqlite"
+    env = {"MEET_EMULATOR_HOST": emulator.host_port, "MEET_QUOTA_LEDGER": str(ledger)}
+    host = ProviderHost(env, workdir)
     host.start()
     try:
         yield host
@@ -166,7 +202,10 @@ def provider_host(emulator: EmulatorProcess, workdir: Path) -> Iterator[Provider
 @contextmanager
 def plugin_host(emulator: EmulatorProcess, workdir: Path) -> Iterator[PluginHost]:
     """A real ``pulumi-resource-meet`` configured like :func:`provider_host`; always stopped."""
-    host = PluginHost({"MEET_EMULATOR_HOST": emulator.host_port}, workdir)
+    ledger = Path(tempfile.mkdtemp(prefix="ledger-", dir=workdir)) / "quota-ledger.sqlite"
+    host = PluginHost(
+        {"MEET_EMULATOR_HOST": emulator.host_port, "MEET_QUOTA_LEDGER": str(ledger)}, workdir
+    )
     host.start()
     try:
         config = client_config()

@@ -85,6 +85,7 @@ def targets(results: Mapping[str, Any]) -> list[tuple[str, str, str, bool | None
             None,
         ),
     ]
+    rows += _organisation_targets(results.get("organisation"))
     memory = throughput["peak_rss_kib"]
     plugin_memory = per_op["plugin_peak_rss_kib"]
     starts = results["host_starts"]
@@ -109,6 +110,97 @@ def targets(results: Mapping[str, Any]) -> list[tuple[str, str, str, bool | None
         ),
     ]
     return rows
+
+
+def _ratio(run: Mapping[str, Any]) -> tuple[str, bool | None]:
+    ratio = run["quota_ratio"]
+    return ("n/a", None) if ratio is None else (f"{ratio:.3f}", ratio >= _QUOTA_TARGET)
+
+
+def _organisation_targets(
+    organisation: Mapping[str, Any] | None,
+) -> list[tuple[str, str, str, bool | None]]:
+    """Benchmark 6's headline rows (none when it was not run)."""
+    if not organisation:
+        return []
+    options = organisation["options"]
+    paced, unpaced = organisation["owners"]
+    shared, alone = organisation["processes"]
+    adopt = organisation["adopt"]
+    owners = f"{options['rooms']} rooms over {options['owners']} owners"
+    hosts = f"{options['hosts']} provider hosts, one owner"
+    rows: list[tuple[str, str, str, bool | None]] = [
+        (f"{owners}: achieved ÷ project create rate", *_target(_ratio(paced))),
+        (
+            f"{owners}: failed operations / 429 answers",
+            f"{paced['failed_operations']} / {paced['rejected']}",
+            "0 / 0",
+            paced["failed_operations"] == 0 and paced["rejected"] == 0,
+        ),
+        (f"{owners}, per-project pacing off: 429 answers", str(unpaced["rejected"]), "—", None),
+        (f"{hosts}: achieved ÷ create quota", *_target(_ratio(shared))),
+        (
+            f"{hosts}: failed operations / 429 answers",
+            f"{shared['failed_operations']} / {shared['rejected']}",
+            "0 / 0",
+            shared["failed_operations"] == 0 and shared["rejected"] == 0,
+        ),
+        (f"{hosts}, no ledger: 429 answers", str(alone["rejected"]), "—", None),
+        (
+            f"adopt --from CSV, {options['adopt_rooms']} rooms over {options['adopt_owners']} "
+            "owners: spaces.get / members.list calls / 429 answers",
+            f"{adopt['by_method']['spaces.get']} / {adopt['by_method']['spaces.members.list']} "
+            f"/ {adopt['rejected']}",
+            f"{options['adopt_rooms']} / {options['adopt_rooms']} / 0",
+            adopt["by_method"]["spaces.get"] == options["adopt_rooms"]
+            and adopt["by_method"]["spaces.members.list"] == options["adopt_rooms"]
+            and adopt["rejected"] == 0,
+        ),
+        (
+            "adopt --from CSV: achieved ÷ project read rate (bound by the client's CPU here)",
+            _ratio(adopt)[0],
+            "—",
+            None,
+        ),
+    ]
+    return rows
+
+
+def _target(value: tuple[str, bool | None]) -> tuple[str, str, bool | None]:
+    return value[0], f"≥ {_QUOTA_TARGET}", value[1]
+
+
+def _organisation(organisation: Mapping[str, Any]) -> list[str]:
+    options = organisation["options"]
+    lines = [
+        "| run | requests | binding quota per window | span s | achieved ÷ quota | 429s "
+        "| failed operations | wall s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    runs = [
+        *(("owners: " + r["name"], r) for r in organisation["owners"]),
+        *(("processes: " + r["name"], r) for r in organisation["processes"]),
+        (organisation["adopt"]["name"], organisation["adopt"]),
+    ]
+    for label, run in runs:
+        ratio = run["quota_ratio"]
+        lines.append(
+            f"| {label} | {run['requests']} | {run['limit_per_window']} / "
+            f"{run['window_seconds']:g} s | {run['span_seconds']:.2f} "
+            f"| {'n/a' if ratio is None else f'{ratio:.3f}'} | {run['rejected']} "
+            f"| {run['failed_operations']} | {run['wall_seconds']:.2f} |"
+        )
+    lines += [
+        "",
+        f"Owners: {options['rooms']} rooms over {options['owners']} owners through one provider "
+        f"host; {options['owner_creates_per_window']} creates per owner and "
+        f"{options['project_creates_per_window']} per project per window (the project binds). "
+        f"Processes: {options['hosts']} hosts x {options['rooms_per_host']} rooms of one owner "
+        f"at {options['host_creates_per_window']} creates per window. Adopt: "
+        f"{options['owner_reads_per_window']} reads per owner and "
+        f"{options['project_reads_per_window']} per project per window.",
+    ]
+    return lines
 
 
 def _headline(results: Mapping[str, Any]) -> list[str]:
@@ -331,4 +423,12 @@ def render_report(results: Mapping[str, Any], chart_name: str | None) -> str:
         *_startup(results),
         "",
     ]
+    organisation = results.get("organisation")
+    if organisation:
+        sections += [
+            f"## 6. Organisation scale (window {organisation['options']['window_seconds']:g} s)",
+            "",
+            *_organisation(organisation),
+            "",
+        ]
     return "\n".join(sections)

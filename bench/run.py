@@ -24,6 +24,8 @@ from typing import Any
 from bench._chart import draw_throughput_chart
 from bench._env import running_emulator
 from bench._lifecycle import measure_lifecycle
+from bench._organisation import FULL as FULL_ORGANISATION
+from bench._organisation import QUICK, OrganisationOptions, measure_organisation
 from bench._per_op import measure_per_operation
 from bench._report import render_report, targets
 from bench._startup import measure_host_starts, measure_imports
@@ -44,6 +46,7 @@ class Options:
     import_repeats: int = 7
     out: Path = DEFAULT_OUT
     command: str = "python -m bench"
+    organisation: OrganisationOptions = FULL_ORGANISATION
 
 
 def parse_options(argv: Sequence[str]) -> Options:
@@ -68,11 +71,19 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke run: 3 rooms, 12 quota-bound rooms over a 1 s window, 3 import samples",
+        help="a smoke run: 3 rooms, 12 quota-bound rooms over a 1 s window, 3 import samples, "
+        "a small organisation run",
     )
     arguments = parser.parse_args(list(argv))
     base = (
-        Options(rooms=3, throughput_rooms=12, window_seconds=1.0, latency_ms=0, import_repeats=3)
+        Options(
+            rooms=3,
+            throughput_rooms=12,
+            window_seconds=1.0,
+            latency_ms=0,
+            import_repeats=3,
+            organisation=QUICK,
+        )
         if arguments.quick
         else Options()
     )
@@ -171,6 +182,13 @@ def run_benchmarks(options: Options) -> dict[str, Any]:
         results["lifecycle"] = measure_lifecycle(emulator, work, options.rooms).to_dict()
         _progress(f"5. provider process start-up, {options.import_repeats} samples each")
         results["host_starts"] = measure_host_starts(options.import_repeats, work).to_dict()
+        organisation = options.organisation
+        _progress(
+            f"6. organisation scale: {organisation.rooms} rooms over {organisation.owners} "
+            f"owners, {organisation.hosts} hosts, adopt of {organisation.adopt_rooms} rooms; "
+            f"window {organisation.window_seconds:g} s"
+        )
+        results["organisation"] = measure_organisation(emulator, work, organisation)
     _progress(f"5. import times, {options.import_repeats} samples each")
     results["imports"] = measure_imports(options.import_repeats).to_dict()
     results["total_seconds"] = time.perf_counter() - started

@@ -61,3 +61,21 @@ def _undo_pulumi_pickler_patches() -> Iterator[None]:
     yield
     pickle._Pickler._batch_setitems = batch_setitems  # type: ignore[attr-defined]
     pickle._Pickler.save_dict = save_dict  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _private_quota_ledger(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own quota ledger as the default one.
+
+    The default ledger lives in the home directory and is shared by every pulumi-meet process:
+    a test's calls would pace another test's, and nothing of a test run belongs in ~. Provider
+    hosts and CLI subprocesses of the harness are given this file (MEET_QUOTA_LEDGER); the
+    environment of this process is left alone, so Settings built with and without it agree.
+    """
+    from pulumi_meet.client import ledger
+
+    # Not in tmp_path: tests check that directory holds only what the command under test wrote.
+    path = tmp_path_factory.mktemp("ledger") / "quota-ledger.sqlite"
+    monkeypatch.setattr(ledger, "DEFAULT_PATH", str(path))

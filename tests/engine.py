@@ -47,7 +47,7 @@ import pulumi.runtime
 from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 from pulumi.runtime.settings import ROOT, SETTINGS, _get_rpc_manager
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
@@ -59,6 +59,7 @@ __all__ = [
     "DiffOutcome",
     "Engine",
     "EngineError",
+    "EngineLog",
     "ProviderError",
     "ProviderHost",
     "ReadOutcome",
@@ -74,7 +75,15 @@ _SECRET_SIG = rpc._special_sig_key  # the SDK's wire marker of a secret value
 # bound only keeps a hung test from hanging forever.
 _CALL_TIMEOUT_SECONDS = 600.0
 _START_TIMEOUT_SECONDS = 30.0
-_SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONPATH")
+_SAFE_ENV_KEYS = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "SYSTEMROOT",
+    "PYTHONPATH",
+)
 
 Program: TypeAlias = Callable[[], None]
 
@@ -300,12 +309,77 @@ class ReadOutcome:
     inputs: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One ``Log`` request the engine received."""
+
+    severity: int
+    message: str
+    urn: str
+    ephemeral: bool
+
+
+class EngineLog(engine_pb2_grpc.EngineServicer):
+    """The engine's side of ``pulumirpc.Engine``, recording ``Log`` requests.
+
+    The real engine starts a provider plugin with its address as the first argument; give this
+    one's :attr:`address` to :class:`ProviderHost` (``engine=``) to see what a provider logs.
+    """
+
+    def __init__(self) -> None:
+        self.entries: list[LogEntry] = []
+        self._lock = threading.Lock()
+        self._server: grpc.Server | None = None
+        self.address = ""
+
+    def start(self) -> EngineLog:
+        """Serve on a loopback port (:attr:`address`)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        server = grpc.server(ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self, server)
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        self._server = server
+        self.address = f"127.0.0.1:{port}"
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop(grace=None).wait(timeout=5)
+
+    def __enter__(self) -> EngineLog:
+        return self.start() if self._server is None else self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def Log(self, request: Any, context: Any) -> Any:
+        with self._lock:
+            self.entries.append(
+                LogEntry(request.severity, request.message, request.urn, request.ephemeral)
+            )
+        return _empty()
+
+    def messages(self, severity: int | None = None) -> list[str]:
+        """The logged messages (of one severity, e.g. ``engine_pb2.INFO``), in order."""
+        with self._lock:
+            return [e.message for e in self.entries if severity in (None, e.severity)]
+
+
+INFO = engine_pb2.INFO
+WARNING = engine_pb2.WARNING
+
+
 class ProviderHost:
     """A real ``python -u -m pulumi.dynamic`` process driven over gRPC.
 
     ``env`` is the whole environment of the process beyond a few harmless variables (PATH,
-    HOME, locale, PYTHONPATH): nothing else leaks in from the test process. Use as a context
-    manager, or call :meth:`stop`.
+    HOME, locale, PYTHONPATH): nothing else leaks in from the test process. ``engine`` is the
+    address of an :class:`EngineLog`, passed as the real engine passes its own (the first
+    argument). Use as a context manager, or call :meth:`stop`.
     """
 
     def __init__(
@@ -314,8 +388,14 @@ class ProviderHost:
         cwd: str | os.PathLike[str] | None = None,
         *,
         python: str = sys.executable,
+        engine: str | None = None,
     ) -> None:
+        self.engine = engine
+        from pulumi_meet.client import ledger
+
         self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
+        # The ledger this process would use by default (a test's own, see tests/conftest.py).
+        self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
         self.env.update(env or {})
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.python = python
@@ -337,7 +417,7 @@ class ProviderHost:
             # A second process would replace the first, which would then never be stopped.
             raise RuntimeError("this ProviderHost is already started")
         self._process = subprocess.Popen(
-            [self.python, "-u", "-m", "pulumi.dynamic"],
+            [self.python, "-u", "-m", "pulumi.dynamic", *([self.engine] if self.engine else [])],
             cwd=self.cwd,
             env=self.env,
             stdin=subprocess.DEVNULL,

@@ -41,13 +41,17 @@ from pulumi_meet.exceptions import (
 )
 
 __all__ = [
+    "PROGRAM_HEADER",
     "AdoptedMember",
     "AdoptedRoom",
     "RoomError",
     "adopt",
     "adopted_config",
     "adoption_program",
+    "program_imports",
+    "resolve_room",
     "resource_names",
+    "resource_source",
 ]
 
 _INDENT = "    "
@@ -62,6 +66,8 @@ _HEADER = """\
 # retain_on_delete leaves a member in place. Set RESTRICT or END_CONFERENCE on a Space, or drop
 # retain_on_delete from a SpaceMember, to have Pulumi undo it.
 """
+PROGRAM_HEADER = _HEADER
+"""The comment every generated program starts with (then `program_imports`)."""
 _FIELDS_BY_PATH: dict[tuple[str, ...], Field] = {spec.path[1:]: spec for spec in CONFIG_FIELDS}
 
 
@@ -217,14 +223,34 @@ def _resource(room: AdoptedRoom, resource_name: str, owner: str) -> list[str]:
 
 def adoption_program(rooms: Sequence[AdoptedRoom], owner: str) -> str:
     """The Python program adopting ``rooms`` and their members, all owned by ``owner``."""
-    imports = "import pulumi\n" if any(room.members for room in rooms) else ""
-    chunks = [_HEADER, imports + "import pulumi_meet as meet\n"]
+    chunks = [_HEADER, program_imports(rooms)]
     names = resource_names(rooms)
     taken = set(names)
     for room, resource_name in zip(rooms, names, strict=True):
         lines = _resource(room, resource_name, owner) + _members(room, resource_name, taken)
         chunks.append("\n".join(lines) + "\n")
     return "\n".join(chunks)
+
+
+def program_imports(rooms: Sequence[AdoptedRoom]) -> str:
+    """The imports of a program adopting `rooms` (``pulumi`` only for members' options)."""
+    return ("import pulumi\n" if any(room.members for room in rooms) else "") + (
+        "import pulumi_meet as meet\n"
+    )
+
+
+def resource_source(room: AdoptedRoom, resource_name: str, owner: str, taken: set[str]) -> str:
+    """One room's ``meet.Space(...)`` and its members' ``meet.SpaceMember(...)``, as
+    `adoption_program` writes each room; member names are made unique against `taken`."""
+    lines = _resource(room, resource_name, owner) + _members(room, resource_name, taken)
+    return "\n".join(lines) + "\n"
+
+
+def resolve_room(client: MeetClient, space: SpaceArgument) -> AdoptedRoom:
+    """The room as `adopt` declares it (one ``spaces.get``, and ``members.list`` for its
+    members); RoomError when it cannot be adopted (ServiceDisabled and ScopeInsufficient, which
+    no other room would escape, propagate)."""
+    return _resolve(client, space)
 
 
 def _resolve(client: MeetClient, space: SpaceArgument) -> AdoptedRoom:

@@ -17,6 +17,8 @@ from typing import TextIO
 
 from pulumi_meet.cli.config import ClientOptions, cli_wording
 from pulumi_meet.cli.parser import PROG, Handler, UsageError, build_parser
+from pulumi_meet.cli.progress import LineSink
+from pulumi_meet.client import progress
 from pulumi_meet.exceptions import MeetError
 
 __all__ = ["main"]
@@ -59,8 +61,12 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     debug = bool(getattr(args, "debug", False))
     handler: Handler = args.handler
     try:
-        with _debug_logging(err, debug):
+        # Waits for quota and retries after faults: said on stderr, not silent.
+        with _debug_logging(err, debug), progress.installed(LineSink(err)):
             return handler(args, ClientOptions.from_namespace(args), out, err)
+    except UsageError as error:  # found by the handler (options that exclude each other)
+        err.write(f"{PROG}: error: {error} (see '{PROG} --help')\n")
+        return 2
     except MeetError as error:
         _fail(err, str(error), debug)
         return 1

@@ -126,10 +126,12 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------------- handlers
 
 
-def _spaces_get(args: argparse.Namespace, options: ClientOptions, out: TextIO, _: TextIO) -> int:
-    from pulumi_meet.cli.spaces import get_space
+def _spaces_get(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: TextIO) -> int:
+    from pulumi_meet.cli.spaces import get_space, get_spaces
 
-    return get_space(options.client(), args.space, args.json, out)
+    if len(args.spaces) == 1:
+        return get_space(options.client(), args.spaces[0], args.json, out)
+    return get_spaces(options.client(), args.spaces, args.json, out, err)
 
 
 def _spaces_end_conference(
@@ -147,9 +149,51 @@ def _members_list(args: argparse.Namespace, options: ClientOptions, out: TextIO,
 
 
 def _adopt(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: TextIO) -> int:
+    if not args.spaces and args.from_csv is None:
+        raise UsageError("the following arguments are required: SPACE (or --from CSV)")
+    if args.spaces and args.from_csv is not None:
+        raise UsageError("give SPACE arguments or --from CSV, not both")
+    if args.from_csv is not None:
+        from pulumi_meet.cli.adopt_csv import adopt_from_csv
+
+        with args.from_csv as handle:
+            return adopt_from_csv(
+                options.settings(),
+                handle,
+                handle.name,
+                output_format=args.format,
+                out=out,
+                err=err,
+            )
+    if args.format != "python":
+        raise UsageError("--format yaml needs --from CSV")
     from pulumi_meet.cli.adopt import adopt
 
     return adopt(options.client(), args.spaces, out, err)
+
+
+_ADOPT_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (
+        ("--from",),
+        {
+            "dest": "from_csv",
+            "metavar": "CSV",
+            "type": argparse.FileType("r", encoding="utf-8-sig"),
+            "help": "adopt the rooms listed in a CSV file (- for stdin): space (meeting code, "
+            "URL or spaces/<id>), owner e-mail, and optionally the resource name; the rooms "
+            "of every owner are resolved as that owner, paced, and grouped by owner",
+        },
+    ),
+    (
+        ("--format",),
+        {
+            "choices": ("python", "yaml"),
+            "default": "python",
+            "help": "the program to write: Python (default) or, with --from, Pulumi YAML for "
+            "the provider plugin (meet:index:Space)",
+        },
+    ),
+)
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -166,6 +210,9 @@ class _Command:
     many_spaces: bool = False
     json_flag: bool = False
     note: str = ""
+    options: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = ()
+    """Options of this command only. With any, SPACE becomes optional (an option may replace
+    it: `adopt --from CSV`); the handler checks that one of them was given."""
 
 
 _GROUPS = {
@@ -175,10 +222,14 @@ _GROUPS = {
 _COMMANDS = (
     _Command(
         ("spaces", "get"),
-        "show a meeting space",
+        "show meeting spaces",
         _spaces_get,
         "pulumi-meet spaces get https://meet.google.com/abc-mnop-xyz",
+        many_spaces=True,
         json_flag=True,
+        note="Several SPACEs are read in parallel, paced by the read quota, with progress on\n"
+        "stderr; --json then prints one JSON array. A room that cannot be read is reported\n"
+        "and the others are still shown (exit status 1).",
     ),
     _Command(
         ("spaces", "end-conference"),
@@ -198,10 +249,13 @@ _COMMANDS = (
         ("adopt",),
         "print a Pulumi program that adopts existing rooms with their current settings",
         _adopt,
-        "pulumi-meet adopt abc-mnop-xyz https://meet.google.com/def-ghij-klm > rooms.py",
+        "pulumi-meet adopt abc-mnop-xyz https://meet.google.com/def-ghij-klm > rooms.py\n"
+        "  pulumi-meet adopt --from rooms.csv > rooms.py",
         many_spaces=True,
         note="Paste the output into your program's __main__.py, then `pulumi up`: every room\n"
-        "is adopted without a change.",
+        "is adopted without a change. With --from, rooms that cannot be adopted are listed\n"
+        "on stderr and left out (exit status 1).",
+        options=_ADOPT_OPTIONS,
     ),
 )
 
@@ -223,10 +277,12 @@ def _add_command(parent: argparse._SubParsersAction[_Parser], command: _Command)
     parser.add_argument(
         "spaces" if command.many_spaces else "space",
         metavar="SPACE",
-        nargs="+" if command.many_spaces else None,
+        nargs=("*" if command.options else "+") if command.many_spaces else None,
         type=space_argument,
         help=ACCEPTED_FORMS,
     )
+    for flags, options in command.options:
+        parser.add_argument(*flags, **options)
     if command.json_flag:
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
     _add_connection_options(parser)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from pulumi_meet.client.quota import CREATE, READ, WRITE
 from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
 from pulumi_meet.client.transport import ApiMethod, Transport
 from pulumi_meet.core.space_fields import is_meeting_code
@@ -23,17 +24,17 @@ _MEMBER_READ = (SCOPE_CREATED, SCOPE_READONLY)
 
 # Buckets follow meet-api-behaviour.md "Quotas"; scopes follow the discovery document (the first
 # one is the one an error message suggests adding).
-SPACES_CREATE = ApiMethod("spaces.create", "POST", "create", (SCOPE_CREATED,), creates=True)
-SPACES_GET = ApiMethod("spaces.get", "GET", "read", _ANY_SPACE_READ)
-SPACES_PATCH = ApiMethod("spaces.patch", "PATCH", "write", (SCOPE_CREATED, SCOPE_SETTINGS))
+SPACES_CREATE = ApiMethod("spaces.create", "POST", CREATE, (SCOPE_CREATED,), creates=True)
+SPACES_GET = ApiMethod("spaces.get", "GET", READ, _ANY_SPACE_READ)
+SPACES_PATCH = ApiMethod("spaces.patch", "PATCH", WRITE, (SCOPE_CREATED, SCOPE_SETTINGS))
 SPACES_END_ACTIVE_CONFERENCE = ApiMethod(
-    "spaces.endActiveConference", "POST", "write", (SCOPE_CREATED,)
+    "spaces.endActiveConference", "POST", WRITE, (SCOPE_CREATED,)
 )
-MEMBERS_CREATE = ApiMethod("members.create", "POST", "write", (SCOPE_CREATED,), creates=True)
-MEMBERS_GET = ApiMethod("members.get", "GET", "read", _MEMBER_READ)
-MEMBERS_LIST = ApiMethod("members.list", "GET", "read", _MEMBER_READ)
-MEMBERS_PATCH = ApiMethod("members.patch", "PATCH", "write", (SCOPE_CREATED,))
-MEMBERS_DELETE = ApiMethod("members.delete", "DELETE", "write", (SCOPE_CREATED,))
+MEMBERS_CREATE = ApiMethod("members.create", "POST", WRITE, (SCOPE_CREATED,), creates=True)
+MEMBERS_GET = ApiMethod("members.get", "GET", READ, _MEMBER_READ)
+MEMBERS_LIST = ApiMethod("members.list", "GET", READ, _MEMBER_READ)
+MEMBERS_PATCH = ApiMethod("members.patch", "PATCH", WRITE, (SCOPE_CREATED,))
+MEMBERS_DELETE = ApiMethod("members.delete", "DELETE", WRITE, (SCOPE_CREATED,))
 
 METHODS = (
     SPACES_CREATE,
@@ -182,9 +183,13 @@ def get_client(settings: Settings, acting_as: str | None = None) -> MeetClient:
 def reset_clients() -> None:
     """Forget every cached client, credential and limiter (tests; a fresh emulator)."""
     from pulumi_meet.client import auth as _auth
+    from pulumi_meet.client import ledger as _ledger
+    from pulumi_meet.client import pacer as _pacer
     from pulumi_meet.client import pacing as _pacing
 
     with _CLIENTS_LOCK:
         _CLIENTS.clear()
     _auth.reset_authorizations()
     _pacing.reset_limiters()
+    _pacer.reset_pacer()
+    _ledger.reset_ledgers()

@@ -1,9 +1,14 @@
-"""Client-side pacing: stay under Meet's per-user quotas instead of running into them.
+"""Client-side pacing: stay under Meet's per-user and per-project quotas instead of running into
+them.
 
-Google counts requests per user per minute in three buckets (read 600, write 100, create 10 by
-default; see ``meet-api-behaviour.md`` "Quotas"). One `SlidingWindowLimiter` per endpoint x
-identity x bucket, shared by every thread of the process, admits a request only while fewer than
-`capacity` requests were seen in the last `window` seconds.
+Google counts requests per minute in three buckets (`pulumi_meet.client.quota`), per user and
+per project (``meet-api-behaviour.md`` "Quotas"). One `SlidingWindowLimiter` per endpoint x
+subject (a user, or a project) x bucket, shared by every thread of the process, admits a request
+only while fewer than `capacity` requests were seen in the last `window` seconds. The `Pacer`
+(`admit`) admits each call against both its user's and its project's limiter at once, owners
+taking turns at the project's limit, and — through the ledger (`pulumi_meet.client.ledger`) —
+against what other processes on the machine spent. A call that waits says so through
+`pulumi_meet.client.progress`.
 
 Why a sliding-window *log* rather than a token bucket: the server enforces a sliding window, and a
 log mirrors it exactly, so the client reaches the full rate (ten creates at once, the eleventh one
@@ -25,9 +30,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["BUCKETS", "Admission", "SlidingWindowLimiter", "get_limiter", "reset_limiters"]
+from pulumi_meet.client.quota import bucket_named, capacity_per_window
 
-BUCKETS = ("create", "write", "read")
+__all__ = ["Admission", "SlidingWindowLimiter", "get_limiter", "reset_limiters"]
+
 _MIN_CAPACITY_FACTOR = 1 / 16
 _POLL_SECONDS = 0.05  # re-check interval while every admitted request is still in flight
 
@@ -92,15 +98,42 @@ class SlidingWindowLimiter:
         """Block until a request may be sent, then count it."""
         while True:
             with self._lock:
-                now = self._clock()
-                self._recover(now)
-                self._prune(now)
-                if now >= self._blocked_until and len(self._entries) < self.effective_capacity:
-                    entry = _Entry()
-                    self._entries.append(entry)
-                    return Admission(self, entry)
-                wait = self._wait_seconds(now)
+                wait = self._room(self._clock())
+                if wait == 0:
+                    return self._count()
             self._sleep(wait)
+
+    def wait_seconds(self) -> float:
+        """0 when a request may be sent now, else the seconds until one may (or a poll)."""
+        with self._lock:
+            return self._room(self._clock())
+
+    def free_slots(self) -> int:
+        """How many requests may be sent right now (0 while blocked by a Retry-After)."""
+        with self._lock:
+            now = self._clock()
+            self._recover(now)
+            self._prune(now)
+            if now < self._blocked_until:
+                return 0
+            return max(0, self.effective_capacity - len(self._entries))
+
+    def admit_now(self) -> Admission:
+        """Count a request without waiting; the caller (the `Pacer`) checked `wait_seconds`."""
+        with self._lock:
+            return self._count()
+
+    def _room(self, now: float) -> float:
+        self._recover(now)
+        self._prune(now)
+        if now >= self._blocked_until and len(self._entries) < self.effective_capacity:
+            return 0.0
+        return self._wait_seconds(now)
+
+    def _count(self) -> Admission:
+        entry = _Entry()
+        self._entries.append(entry)
+        return Admission(self, entry)
 
     def report_throttled(self, retry_after: float | None) -> None:
         """A 429 arrived despite pacing: pause the bucket and lower the rate for a while."""
@@ -148,22 +181,28 @@ class SlidingWindowLimiter:
         return max(_POLL_SECONDS / 5, finished[index] + self.window_seconds + self._margin - now)
 
 
-_LIMITERS: dict[tuple[str, str, str, int, float], SlidingWindowLimiter] = {}
+_LIMITERS: dict[tuple[str, str, str, str, int, float], SlidingWindowLimiter] = {}
 _LIMITERS_LOCK = threading.Lock()
 
 
 def get_limiter(
-    endpoint: str, identity: str, bucket: str, per_minute: float, window_seconds: float
+    endpoint: str,
+    subject: str,
+    bucket: str,
+    per_minute: float,
+    window_seconds: float,
+    *,
+    scope: str = "user",
 ) -> SlidingWindowLimiter:
-    """The process-wide limiter of one endpoint x identity x bucket.
+    """The process-wide limiter of one endpoint x subject x bucket.
 
+    `subject` is a user's e-mail (`scope` ``user``) or a project's label (`scope` ``project``).
     `per_minute` is the quota rate; the capacity is what that rate allows in one window of
     `window_seconds` (Google's window is 60 s; emulator tests compress it), at least one.
     """
-    if bucket not in BUCKETS:
-        raise ValueError(f"unknown quota bucket {bucket!r}")
-    capacity = max(1, math.floor(per_minute * window_seconds / 60.0 + 1e-9))
-    key = (endpoint, identity.lower(), bucket, capacity, window_seconds)
+    bucket_named(bucket)  # ValueError for a bucket Meet does not have
+    capacity = capacity_per_window(per_minute, window_seconds)
+    key = (endpoint, scope, subject.lower(), bucket, capacity, window_seconds)
     with _LIMITERS_LOCK:
         limiter = _LIMITERS.get(key)
         if limiter is None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from pulumi_meet.client.quota import BUCKETS, CREATE, READ, WRITE
 from pulumi_meet.core.space_fields import email_violation
 from pulumi_meet.exceptions import ConfigurationError
 
@@ -30,6 +31,7 @@ __all__ = [
     "DEFAULT_USER",
     "EMBEDDED",
     "GCLOUD_LOGIN",
+    "LEDGER_OFF",
     "MEET_SCOPES",
     "SCOPE_CREATED",
     "SCOPE_PREFIX",
@@ -55,6 +57,7 @@ GCLOUD_LOGIN = (
 cloud-platform, and `openid` + `userinfo.email` let pulumi-meet learn who the login is."""
 DEFAULT_USER = "developer@example.com"
 EMBEDDED = "embedded"
+LEDGER_OFF = "off"
 
 # Credential JSON types google-auth can load; service_account and authorized_user are the
 # documented ones, the others (workload identity federation, impersonation) work through the
@@ -125,14 +128,26 @@ class Settings:
     emulator_host: str | None = None
     """Base URL of an emulator (``http://host:port``), ``"embedded"``, or None for Google."""
     user: str = DEFAULT_USER
-    creates_per_minute: float = 10.0
-    writes_per_minute: float = 100.0
-    reads_per_minute: float = 600.0
+    # The paces per bucket of client/quota.py (defaults: Google's quotas); from_config reads
+    # them through the bucket table, so a new bucket is one line there and two fields here.
+    creates_per_minute: float = CREATE.user_default
+    writes_per_minute: float = WRITE.user_default
+    reads_per_minute: float = READ.user_default
     quota_window_seconds: float = 60.0
     request_timeout_seconds: float = 60.0
     connect_timeout_seconds: float = 10.0
     max_retry_duration_seconds: float = 120.0
     max_retry_attempts: int = 8
+    project_creates_per_minute: float = CREATE.project_default
+    project_writes_per_minute: float = WRITE.project_default
+    project_reads_per_minute: float = READ.project_default
+    quota_project: str | None = None
+    """`meet:quotaProject`: the label of the Cloud project whose quota the calls spend (None:
+    derived from the credentials, see `client.quota.quota_project`)."""
+    quota_ledger: str | None = None
+    """`meet:quotaLedger` / ``MEET_QUOTA_LEDGER``: the SQLite file processes share the quota
+    through (None: `pulumi_meet.client.ledger.DEFAULT_PATH`), or ``off`` for in-process pacing
+    only."""
 
     @classmethod
     def from_config(
@@ -146,6 +161,12 @@ class Settings:
         credentials_id, credentials_type = _parse_credentials(reader.get("credentials"))
         emulator = reader.get("emulatorHost", "MEET_EMULATOR_HOST")
         scopes = reader.get("scopes")
+        paces: dict[str, Any] = {}
+        for bucket in BUCKETS:
+            paces[bucket.user_attribute] = reader.number(bucket.user_key, bucket.user_default)
+            paces[bucket.project_attribute] = reader.number(
+                bucket.project_key, bucket.project_default
+            )
         return cls(
             credentials_id=credentials_id,
             credentials_type=credentials_type,
@@ -157,12 +178,12 @@ class Settings:
             scopes=expand_scopes(scopes) if scopes is not None else (SCOPE_CREATED,),
             emulator_host=normalise_emulator_host(emulator) if emulator else None,
             user=_email(reader.get("user"), "meet:user") or DEFAULT_USER,
-            creates_per_minute=reader.number("createsPerMinute", 10.0),
-            writes_per_minute=reader.number("writesPerMinute", 100.0),
-            reads_per_minute=reader.number("readsPerMinute", 600.0),
             quota_window_seconds=reader.number("quotaWindowSeconds", 60.0),
             request_timeout_seconds=reader.number("requestTimeoutSeconds", 60.0),
             max_retry_duration_seconds=reader.number("maxRetryDurationSeconds", 120.0),
+            quota_project=reader.get("quotaProject"),
+            quota_ledger=reader.get("quotaLedger", "MEET_QUOTA_LEDGER"),
+            **paces,
         )
 
     def credentials_info(self) -> dict[str, Any] | None:

@@ -30,7 +30,10 @@ from google.auth.transport.requests import AuthorizedSession
 
 from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
-from pulumi_meet.client import pacing as _pacing
+from pulumi_meet.client import pacer as _pacer
+from pulumi_meet.client import progress
+from pulumi_meet.client.ledger import Ledger, open_ledger
+from pulumi_meet.client.quota import READ, QuotaBucket, quota_project
 from pulumi_meet.client.retry import (
     CREATE_SAFE_STATUSES,
     RETRYABLE_STATUSES,
@@ -38,7 +41,13 @@ from pulumi_meet.client.retry import (
     RetryPolicy,
     parse_retry_after,
 )
-from pulumi_meet.client.settings import GCLOUD_LOGIN, SCOPE_PREFIX, Settings
+from pulumi_meet.client.settings import (
+    EMBEDDED,
+    GCLOUD_LOGIN,
+    LEDGER_OFF,
+    SCOPE_PREFIX,
+    Settings,
+)
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,
@@ -81,7 +90,7 @@ class ApiMethod:
 
     id: str
     verb: str
-    bucket: str
+    bucket: QuotaBucket
     scopes: tuple[str, ...]
     creates: bool = False
 
@@ -131,9 +140,10 @@ def _hint(error_class: type[ApiError], context: CallContext) -> str:
     tries = f"gave up after {context.attempts} attempt(s) over {context.elapsed_seconds:.0f} s"
     hints: dict[type[ApiError], str] = {
         ResourceExhausted: (
-            f"The per-user quota of {who} stayed exhausted ({tries}). Something else is using "
-            "the same user's quota, or the meet:*PerMinute settings exceed the project's quota; "
-            "lower them or run again later."
+            f"The quota of {who} or of its Cloud project stayed exhausted ({tries}). Something "
+            "outside this machine's pulumi-meet processes is using it, or the meet:*PerMinute / "
+            "meet:project*PerMinute settings exceed the quotas Google grants; lower them or run "
+            "again later."
         ),
         Internal: f"The service kept failing ({tries}); run again later.",
         Unavailable: f"The service kept failing ({tries}); run again later.",
@@ -150,7 +160,7 @@ def _hint(error_class: type[ApiError], context: CallContext) -> str:
             "created it."
         ),
     }
-    if error_class is PermissionDenied and context.method.bucket == "read":
+    if error_class is PermissionDenied and context.method.bucket is READ:
         return _read_refused_hint(context)
     return hints.get(error_class, "")
 
@@ -258,6 +268,37 @@ def _outcome_unknown(context: CallContext, cause: str) -> CreateOutcomeUnknown:
     )
 
 
+def _throttled_scope(body: bytes) -> str:
+    """Which bucket a 429 is about: ``project`` when its ErrorInfo names a per-project limit.
+
+    Google's limit names follow ``…PerMinutePerProject`` / ``…PerMinutePerUserPerProject``
+    (the emulator's too); anything else is taken as the user's, the common case.
+    """
+    try:
+        error = json.loads(body or b"{}").get("error") or {}
+        details = error.get("details") or []
+    except (ValueError, AttributeError):
+        return "user"
+    for detail in details:
+        limit = (
+            str((detail.get("metadata") or {}).get("quota_limit", ""))
+            if isinstance(detail, dict)
+            else ""
+        )
+        if limit.endswith("PerProject") and "PerUser" not in limit:
+            return "project"
+    return "user"
+
+
+def _report_retry(context: CallContext, cause: str, delay: float) -> None:
+    """Tell the person watching that a call is retried (and why), not silently slow."""
+    progress.report(
+        "retry",
+        f"{context.method.id} {context.resource} as {context.identity}: {cause}; retrying in "
+        f"{delay:.1f} s (attempt {context.attempts + 1})",
+    )
+
+
 @dataclass(frozen=True)
 class _Request:
     method: ApiMethod
@@ -339,6 +380,7 @@ class Transport:
         self._timeout = (settings.connect_timeout_seconds, settings.request_timeout_seconds)
         self._lock = threading.Lock()
         self._authorization: _auth.Authorization | None = None
+        self._project_label: str | None = None
         self._local = threading.local()
 
     def authorization(self) -> _auth.Authorization:
@@ -368,19 +410,32 @@ class Transport:
             self._local.session = session
         return session
 
-    def _limiter(self, bucket: str) -> _pacing.SlidingWindowLimiter:
-        per_minute = {
-            "create": self.settings.creates_per_minute,
-            "write": self.settings.writes_per_minute,
-            "read": self.settings.reads_per_minute,
-        }[bucket]
+    def _quota_call(self, bucket: QuotaBucket) -> _pacer.QuotaCall:
+        """What a call of `bucket` spends: its user's and its project's quota."""
         authorization = self.authorization()
-        return _pacing.get_limiter(
-            authorization.endpoints.api,
-            authorization.identity(),
-            bucket,
-            per_minute,
-            self.settings.quota_window_seconds,
+        return _pacer.QuotaCall(
+            endpoint=authorization.endpoints.api,
+            identity=authorization.identity(),
+            project=self._project(),
+            bucket=bucket,
+            user_per_minute=bucket.per_user(self.settings),
+            project_per_minute=bucket.per_project(self.settings),
+            window_seconds=self.settings.quota_window_seconds,
+        )
+
+    def _project(self) -> str:
+        """The label of the project's quota (parsed from the credentials once)."""
+        if self._project_label is None:
+            self._project_label = quota_project(self.settings)
+        return self._project_label
+
+    def _ledger(self) -> Ledger | None:
+        if (self.settings.quota_ledger or "").lower() == LEDGER_OFF:
+            return None
+        if self.settings.emulator_host == EMBEDDED:
+            return None  # an emulator of this process alone: no other process shares its quota
+        return open_ledger(
+            self.settings.quota_ledger, lambda text: progress.report("warning", text)
         )
 
     def call(
@@ -396,11 +451,12 @@ class Transport:
         authorization = self.authorization()
         identity = authorization.identity()
         request = _Request(method, f"{authorization.endpoints.api}/v2/{path}", params, body)
-        limiter = self._limiter(method.bucket)
+        quota = self._quota_call(method.bucket)
+        ledger = self._ledger()
         budget = RetryBudget(self._policy, clock=self._clock, rng=self._rng)
         while True:
             context = CallContext(method, resource, identity, budget.attempts)
-            outcome = self._attempt(request, limiter, context, budget)
+            outcome = self._attempt(request, quota, ledger, context, budget)
             if isinstance(outcome, dict):
                 return outcome
             self._sleep(outcome)
@@ -408,13 +464,14 @@ class Transport:
     def _attempt(
         self,
         request: _Request,
-        limiter: _pacing.SlidingWindowLimiter,
+        quota: _pacer.QuotaCall,
+        ledger: Ledger | None,
         context: CallContext,
         budget: RetryBudget,
     ) -> dict[str, Any] | float:
         """One attempt: the answer, or the delay before the next attempt (raises when done)."""
         method = request.method
-        admission = limiter.acquire()
+        admission = _pacer.admit(quota, ledger)
         started = self._clock()
         try:
             response = self._send(request)
@@ -437,7 +494,7 @@ class Transport:
         status = response.status_code
         if status == 429:
             admission.refused()
-            limiter.report_throttled(retry_after)
+            admission.throttled(retry_after, _throttled_scope(response.content))
         if status not in RETRYABLE_STATUSES:
             raise parse_api_error(status, response.content, context)
         if method.creates and status not in CREATE_SAFE_STATUSES:
@@ -448,9 +505,7 @@ class Transport:
                 method, context.resource, context.identity, budget.attempts, budget.elapsed_seconds
             )
             raise parse_api_error(status, response.content, final, retry_after=retry_after)
-        _LOGGER.info(
-            "%s %s: HTTP %d, retrying in %.1f s", method.id, context.resource, status, delay
-        )
+        _report_retry(context, f"HTTP {status}", delay)
         return delay
 
     def _after_failure(
@@ -484,13 +539,7 @@ class Transport:
                 method=context.method.id,
                 resource=context.resource,
             )
-        _LOGGER.info(
-            "%s %s: %s, retrying in %.1f s",
-            context.method.id,
-            context.resource,
-            failure.description,
-            delay,
-        )
+        _report_retry(context, failure.description, delay)
         return delay
 
     def _send(self, request: _Request) -> requests.Response:

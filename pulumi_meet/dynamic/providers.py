@@ -48,7 +48,16 @@ class _MeetProvider(ResourceProvider):
     _settings: Settings | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read the `meet:` stack config into plain data. No credential is resolved here."""
+        """Read the `meet:` stack config into plain data. No credential is resolved here.
+
+        In the provider host the engine started, waits and retries are reported to its log, and
+        the host serves more calls at once (see `pulumi_meet.dynamic.host_threads`).
+        """
+        from pulumi_meet.dynamic.engine_log import install_in_dynamic_host
+        from pulumi_meet.dynamic.host_threads import widen_host_pool
+
+        install_in_dynamic_host()
+        widen_host_pool()
         self._settings = Settings.from_config(req.config.get)
 
     def _client(self, acting_as: str | None) -> MeetClient:

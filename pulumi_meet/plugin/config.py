@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from pulumi_meet.client.quota import BUCKETS
+
 __all__ = ["CONFIG_KEYS", "ConfigKey"]
 
 
@@ -54,9 +56,36 @@ CONFIG_KEYS: Final[tuple[ConfigKey, ...]] = (
         "string",
         "The emulator user when no credentials are set (default `developer@example.com`).",
     ),
-    ConfigKey("createsPerMinute", "number", "Client-side pacing of creates per user (default 10)."),
-    ConfigKey("writesPerMinute", "number", "Client-side pacing of writes per user (default 100)."),
-    ConfigKey("readsPerMinute", "number", "Client-side pacing of reads per user (default 600)."),
+    *(
+        ConfigKey(
+            bucket.user_key,
+            "number",
+            f"Client-side pacing of {bucket.name}s per user (default {bucket.user_default:g}).",
+        )
+        for bucket in BUCKETS
+    ),
+    *(
+        ConfigKey(
+            bucket.project_key,
+            "number",
+            f"Client-side pacing of {bucket.name}s per Cloud project, over every owner (default "
+            f"{bucket.project_default:g}).",
+        )
+        for bucket in BUCKETS
+    ),
+    ConfigKey(
+        "quotaProject",
+        "string",
+        "The Cloud project whose quota the calls spend, as a label (default: from the "
+        "credentials).",
+    ),
+    ConfigKey(
+        "quotaLedger",
+        "string",
+        "The SQLite file through which pulumi-meet processes on this machine share the quotas "
+        "(default `~/.pulumi-meet/quota-ledger.sqlite`; `off`: this process alone).",
+        ("MEET_QUOTA_LEDGER",),
+    ),
     ConfigKey("quotaWindowSeconds", "number", "The window the pacing applies over (default 60 s)."),
     ConfigKey(
         "requestTimeoutSeconds",

@@ -159,6 +159,11 @@ def _serve(args: list[str]) -> None:
     from pulumi_meet.plugin.provider import MeetProvider
 
     known = parse_arguments(args)
+    # Waits for quota and retries after faults: in `pulumi up`'s output, through the engine's log.
+    from pulumi_meet.client import progress
+    from pulumi_meet.dynamic.engine_log import EngineLogSink
+
+    progress.install(EngineLogSink(known.engine))
 
     async def serve() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)

@@ -37,6 +37,7 @@ def test_the_report_has_every_section_and_the_chart(quick_run: tuple[Path, dict[
         "## 3. API calls per lifecycle command (3-room stack)",
         "## 4. State cost",
         "## 5. Start-up",
+        "## 6. Organisation scale (window 1 s)",
     ):
         assert heading in report
     assert "python -m bench --quick" in report
@@ -94,6 +95,28 @@ def test_lifecycle_costs_match_the_minimum_and_state_is_measured(
     assert state["provider_is_secret"] is False
     imports = results["imports"]
     assert imports["repeats"] == 3 and _positive(imports["ratio"])
+
+
+def test_organisation_scale_stays_within_every_quota(
+    quick_run: tuple[Path, dict[str, Any]],
+) -> None:
+    _, results = quick_run
+    organisation = results["organisation"]
+    options = organisation["options"]
+    paced, unpaced = organisation["owners"]
+    shared, alone = organisation["processes"]
+    adopt = organisation["adopt"]
+    assert paced["requests"] == unpaced["requests"] == options["rooms"]
+    assert (paced["rejected"], paced["failed_operations"]) == (0, 0)
+    assert (shared["rejected"], shared["failed_operations"]) == (0, 0)
+    assert shared["requests"] == options["hosts"] * options["rooms_per_host"]
+    assert alone["rejected"] > 0  # three hosts, each believing it has the whole quota
+    calls = adopt["by_method"]  # adopt reads each room and its members
+    rooms = options["adopt_rooms"]
+    assert calls == {"spaces.get": rooms, "spaces.members.list": rooms}
+    assert adopt["rejected"] == 0
+    for run in (paced, shared):
+        assert 0.5 < run["quota_ratio"] <= 1.01
 
 
 def test_options_quick_and_overrides() -> None:

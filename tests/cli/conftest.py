@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from pulumi_meet.cli.main import main
+from pulumi_meet.client import ledger
 from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.emulator import Emulator
 from tests.conftest import REPO_ROOT
@@ -31,7 +32,15 @@ __all__ = ["OWNER", "Result", "control", "emulator", "meet"]
 OWNER = "developer@example.com"
 """The emulator's default user: who the CLI acts as without --as."""
 
-_ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "PYTHONPATH")
+_ENV_KEEP = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "SYSTEMROOT",
+    "PYTHONPATH",
+)
 _ENV_DROP = ("MEET_EMULATOR_HOST", "MEET_IMPERSONATE_USER", "GOOGLE_APPLICATION_CREDENTIALS")
 _SUBPROCESS_TIMEOUT = 60
 
@@ -60,6 +69,7 @@ def cli_env(emulator: Emulator) -> dict[str, str]:
     env = {key: os.environ[key] for key in _ENV_KEEP if key in os.environ}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env["MEET_EMULATOR_HOST"] = emulator.host_port
+    env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH  # the test's own (tests/conftest.py)
     return env
 
 

@@ -149,7 +149,7 @@ def test_the_method_table_matches_the_discovery_document(reference_dir: Path) ->
         entry = documented[method.id]
         assert entry["httpMethod"] == method.verb, method.id
         assert set(method.scopes) == set(entry["scopes"]), method.id
-    buckets = {m.id: m.bucket for m in METHODS}
+    buckets = {m.id: m.bucket.name for m in METHODS}
     assert buckets["spaces.create"] == "create"
     assert buckets["members.create"] == "write"
     assert {buckets[i] for i in ("spaces.get", "members.get", "members.list")} == {"read"}

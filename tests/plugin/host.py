@@ -145,7 +145,11 @@ class PluginHost:
     def __init__(
         self, env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
     ) -> None:
+        from pulumi_meet.client import ledger
+
         self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
+        # The ledger this process would use by default (a test's own, see tests/conftest.py).
+        self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
         self.env.update(env or {})
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.calls: list[str] = []

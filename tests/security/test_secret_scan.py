@@ -129,8 +129,11 @@ def _cli_texts(emulator: Emulator, mode: str, path: Path, space: str) -> list[st
     import subprocess
     import sys
 
+    from pulumi_meet.client import ledger
+
     env = {key: os.environ[key] for key in _ENV_KEEP if key in os.environ}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH  # the test's own (tests/conftest.py)
     connection = ["--emulator-host", emulator.host_port, "--debug"]
     if mode != "authorized user":
         connection += ["--as", OWNER]

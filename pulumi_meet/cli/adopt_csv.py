@@ -1,0 +1,391 @@
+"""``pulumi-meet adopt --from rooms.csv``: an organisation's rooms, many owners, one program.
+
+Each CSV line names a room (meeting code, meeting URL or ``spaces/<id>``), its owner, and
+optionally the Pulumi resource name; a first line whose owner column is not an e-mail is a
+header. Every room is resolved as `adopt` resolves it (one ``spaces.get``, one ``members.list``
+for its co-hosts) acting as its owner, on a pool of threads
+paced by the client (each owner's read quota and the project's, owners taking turns), and the
+program adopting them all is printed grouped by owner: Python (`pulumi_meet.cli.adopt`'s
+statements) or, with ``--format yaml``, Pulumi YAML for the provider plugin (``meet:index:Space``).
+
+Rows that cannot be adopted are reported with the line number and the reason, and left out —
+never guessed: malformed lines, duplicates, unknown rooms, rooms the named owner does not own.
+The exit status is 1 when any row was left out, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from pulumi_meet.cli.adopt import (
+    PROGRAM_HEADER,
+    AdoptedRoom,
+    program_imports,
+    resolve_room,
+    resource_names,
+    resource_source,
+)
+from pulumi_meet.cli.config import SpaceArgument, space_argument
+from pulumi_meet.cli.progress import ProgressBar
+from pulumi_meet.client import progress
+from pulumi_meet.client.settings import Settings
+from pulumi_meet.core.space_fields import CONFIG_FIELDS, email_violation
+from pulumi_meet.exceptions import (
+    ConfigurationError,
+    CredentialsError,
+    MeetError,
+    ScopeInsufficient,
+    ServiceDisabled,
+)
+
+__all__ = ["FORMATS", "CsvRow", "RowProblem", "adopt_from_csv", "read_rows", "render"]
+
+FORMATS = ("python", "yaml")
+SPACE_TYPE_TOKEN = "meet:index:Space"
+"""The provider plugin's type token of a Space (its properties are camelCase)."""
+MEMBER_TYPE_TOKEN = "meet:index:SpaceMember"
+_WORKERS = 16  # enough calls in flight to keep every owner's and the project's bucket busy
+_RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+_COLUMNS = "space (meeting code, URL or spaces/<id>), owner e-mail[, resource name]"
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One well-formed line: the room, its owner, the resource name if given."""
+
+    line: int
+    text: str
+    space_name: str
+    space: SpaceArgument
+    owner: str
+    resource_name: str | None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A line left out, and why."""
+
+    line: int
+    reason: str
+
+    def render(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+def _is_header(cells: Sequence[str]) -> bool:
+    """A first line naming no room and no owner (``space,owner,name``) is a header; a first
+    room with a malformed owner is not, and is reported like any other line."""
+    if len(cells) < 2 or "@" in cells[1]:
+        return False
+    try:
+        space_argument(cells[0].strip())
+    except argparse.ArgumentTypeError:
+        return True
+    return False
+
+
+def _parse(line: int, cells: Sequence[str]) -> CsvRow | RowProblem:
+    cells = [cell.strip() for cell in cells]
+    if len(cells) == 3 and not cells[2]:
+        cells = cells[:2]
+    if len(cells) not in (2, 3):
+        return RowProblem(line, f"expected 2 or 3 columns ({_COLUMNS}), got {len(cells)}")
+    text, owner = cells[0], cells[1].lower()
+    try:
+        space = space_argument(text)
+    except argparse.ArgumentTypeError as error:
+        return RowProblem(line, str(error))
+    for violation in email_violation("owner", owner):
+        return RowProblem(line, f"{text}: owner: {violation.reason}")
+    name = cells[2] if len(cells) == 3 else None
+    if name is not None and not _RESOURCE_NAME.fullmatch(name):
+        return RowProblem(
+            line,
+            f"{text}: resource name {name!r} must be letters, digits, '-', '_' or '.' (at most "
+            "100, starting with a letter or digit) so that it is valid and stays stable",
+        )
+    return CsvRow(line, text, space.name.lower(), space, owner, name)
+
+
+def read_rows(handle: Iterable[str]) -> tuple[list[CsvRow], list[RowProblem]]:
+    """The well-formed, distinct rows of a CSV, and the problems of the others."""
+    rows: list[CsvRow] = []
+    problems: list[RowProblem] = []
+    rooms: dict[str, int] = {}
+    names: dict[str, int] = {}
+    first = True
+    for number, cells in enumerate(csv.reader(handle), start=1):
+        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        if first and _is_header(cells):
+            first = False
+            continue
+        first = False
+        parsed = _parse(number, cells)
+        if isinstance(parsed, RowProblem):
+            problems.append(parsed)
+        elif parsed.space_name in rooms:
+            line = rooms[parsed.space_name]
+            problems.append(RowProblem(number, f"{parsed.text}: duplicate of line {line}"))
+        elif parsed.resource_name is not None and parsed.resource_name in names:
+            line = names[parsed.resource_name]
+            problems.append(
+                RowProblem(
+                    number, f"resource name {parsed.resource_name!r} is already line {line}'s"
+                )
+            )
+        else:
+            rooms[parsed.space_name] = number
+            if parsed.resource_name is not None:
+                names[parsed.resource_name] = number
+            rows.append(parsed)
+    return rows, problems
+
+
+@dataclass(frozen=True)
+class _Adopted:
+    row: CsvRow
+    room: AdoptedRoom
+
+
+class _Resolver:
+    """Resolves rows on a thread pool; stops everything on an error no room would escape."""
+
+    def __init__(self, settings: Settings, bar: ProgressBar) -> None:
+        self._settings = settings
+        self._bar = bar
+        self._stop = threading.Event()
+        self._fatal: MeetError | None = None
+        self._owner_failures: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, row: CsvRow) -> _Adopted | RowProblem | None:
+        from pulumi_meet.client.meet import get_client
+
+        if self._stop.is_set():
+            return None
+        try:
+            with self._lock:
+                known = self._owner_failures.get(row.owner)
+            if known is not None:
+                return RowProblem(row.line, f"{row.text} (owner {row.owner}): {known}")
+            return _Adopted(row, resolve_room(get_client(self._settings, row.owner), row.space))
+        except (ServiceDisabled, ScopeInsufficient) as error:
+            with self._lock:
+                self._fatal = self._fatal or error
+            self._stop.set()
+            return None
+        except MeetError as error:
+            if isinstance(error, ConfigurationError | CredentialsError):
+                # Not about the room (the credentials cannot act for this owner): say it once
+                # for every row of the owner instead of asking again.
+                with self._lock:
+                    self._owner_failures.setdefault(row.owner, str(error))
+            return RowProblem(row.line, f"{row.text} (owner {row.owner}): {error}")
+        finally:
+            self._bar.advance()
+
+    def run(self, rows: Sequence[CsvRow]) -> list[_Adopted | RowProblem]:
+        """Every row's outcome, in the CSV's order."""
+        with ThreadPoolExecutor(max_workers=min(_WORKERS, max(1, len(rows)))) as pool:
+            outcomes = list(pool.map(self.resolve, _owner_by_owner(rows)))
+        if self._fatal is not None:
+            raise self._fatal
+        done = [outcome for outcome in outcomes if outcome is not None]
+        return sorted(done, key=lambda o: o.row.line if isinstance(o, _Adopted) else o.line)
+
+
+def _owner_by_owner(rows: Sequence[CsvRow]) -> list[CsvRow]:
+    """The rows taking turns by owner: a CSV sorted by owner would otherwise fill every worker
+    with the first owner's rows, all waiting for that owner's quota while the others idle."""
+    queues: dict[str, list[CsvRow]] = {}
+    for row in rows:
+        queues.setdefault(row.owner, []).append(row)
+    turns = itertools.zip_longest(*queues.values())
+    return [row for turn in turns for row in turn if row is not None]
+
+
+def _assign_names(adopted: Sequence[_Adopted]) -> list[str]:
+    """Given names as they are; others from the meeting code (else the id), kept unique."""
+    taken = {a.row.resource_name for a in adopted if a.row.resource_name}
+    names = []
+    for item in adopted:
+        if item.row.resource_name:
+            names.append(item.row.resource_name)
+            continue
+        base = resource_names([item.room])[0]
+        name, suffix = base, 2
+        while name in taken:
+            name, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _by_owner(adopted: Sequence[_Adopted]) -> dict[str, list[tuple[_Adopted, str]]]:
+    groups: dict[str, list[tuple[_Adopted, str]]] = {}
+    for item, name in zip(adopted, _assign_names(adopted), strict=True):
+        groups.setdefault(item.row.owner, []).append((item, name))
+    return groups
+
+
+def _owner_banner(owner: str, count: int) -> str:
+    return f"# ---- {owner}: {count} room{'s' if count != 1 else ''}"
+
+
+def _python(groups: Mapping[str, list[tuple[_Adopted, str]]]) -> str:
+    rooms = [item.room for members in groups.values() for item, _ in members]
+    chunks = [PROGRAM_HEADER, program_imports(rooms)]
+    taken = {name for members in groups.values() for _, name in members}
+    for owner, members in groups.items():
+        chunks.append(_owner_banner(owner, len(members)) + "\n")
+        chunks += [resource_source(item.room, name, owner, taken) for item, name in members]
+    return "\n".join(chunks)
+
+
+def _camel_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The snake_case ``config`` input as the plugin's camelCase properties (field table)."""
+    result: dict[str, Any] = {}
+    for spec in CONFIG_FIELDS:
+        value: Any = config
+        for key in spec.path[1:]:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value is None:
+            continue
+        node = result
+        for key in spec.api_path[1:-1]:
+            node = node.setdefault(key, {})
+        node[spec.api_path[-1]] = value
+    return result
+
+
+def _yaml_mapping(node: Mapping[str, Any], depth: int) -> list[str]:
+    pad = "  " * depth
+    lines = []
+    for key, value in node.items():
+        if isinstance(value, Mapping):
+            lines.append(f"{pad}{key}:")
+            lines += _yaml_mapping(value, depth + 1)
+        else:
+            lines.append(f"{pad}{key}: {json.dumps(value)}")  # a JSON string is a YAML scalar
+    return lines
+
+
+def _yaml_members(item: _Adopted, name: str, taken: set[str]) -> list[str]:
+    """The room's members as ``meet:index:SpaceMember`` resources, kept on destroy."""
+    lines = []
+    for member in item.room.members:
+        slug = re.sub(r"[^a-z0-9-]+", "-", member.email.lower()).strip("-") or "member"
+        member_name, suffix = f"{name}-{slug}", 2
+        while member_name in taken:
+            member_name, suffix = f"{name}-{slug}-{suffix}", suffix + 1
+        taken.add(member_name)
+        properties = {
+            "space": f"${{{name}.name}}",
+            "owner": f"${{{name}.owner}}",  # only a room's owner manages its members
+            "email": member.email,
+            "role": member.role,
+            "adopt": member.name,
+        }
+        lines += [f"  {json.dumps(member_name)}:", f"    type: {MEMBER_TYPE_TOKEN}"]
+        lines += ["    properties:", *_yaml_mapping(properties, 3)]
+        lines += ["    options:", "      retainOnDelete: true"]
+    return lines
+
+
+_YAML_HEADER = """\
+# Google Meet rooms adopted into Pulumi; generated by `pulumi-meet adopt --format yaml`.
+# Each Space takes over its room with the room's current settings, and each SpaceMember one of
+# its members, so the first `pulumi up` changes nothing. Destroying the stack hands them back as
+# they are (deletionPolicy ABANDON, retainOnDelete): people rely on their links.
+# Merge `resources` into your Pulumi.yaml (runtime: yaml).
+name: adopted-meet-rooms
+runtime: yaml
+resources:"""
+
+
+def _yaml(groups: Mapping[str, list[tuple[_Adopted, str]]]) -> str:
+    lines = [_YAML_HEADER]
+    taken = {name for members in groups.values() for _, name in members}
+    for owner, members in groups.items():
+        lines.append("  " + _owner_banner(owner, len(members)))
+        for item, name in members:
+            properties: dict[str, Any] = {
+                "adopt": item.room.name,
+                "owner": owner,
+                "deletionPolicy": "ABANDON",
+            }
+            config = _camel_config(item.room.config)
+            if config:
+                properties["config"] = config
+            lines.append(f"  {json.dumps(name)}:")
+            lines += [f"    # {note}" for note in item.room.notes]
+            lines.append(f"    type: {SPACE_TYPE_TOKEN}")
+            lines.append("    properties:")
+            lines += _yaml_mapping(properties, 3)
+            lines += _yaml_members(item, name, taken)
+    return "\n".join(lines) + "\n"
+
+
+def render(adopted: Sequence[_Adopted], output_format: str) -> str:
+    """The program adopting `adopted`, grouped by owner in the CSV's order."""
+    groups = _by_owner(adopted)
+    return _yaml(groups) if output_format == "yaml" else _python(groups)
+
+
+def _same_rooms(adopted: list[_Adopted]) -> tuple[list[_Adopted], list[RowProblem]]:
+    """A code and an id of the same room on two lines: the first line adopts it."""
+    seen: dict[str, int] = {}
+    kept, problems = [], []
+    for item in adopted:
+        if item.room.name in seen:
+            problems.append(
+                RowProblem(
+                    item.row.line,
+                    f"{item.row.text} is {item.room.name}, the room of line "
+                    f"{seen[item.room.name]}: duplicate",
+                )
+            )
+            continue
+        seen[item.room.name] = item.row.line
+        kept.append(item)
+    return kept, problems
+
+
+def adopt_from_csv(
+    settings: Settings,
+    handle: Iterable[str],
+    source: str,
+    *,
+    output_format: str,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Resolve every row of the CSV, print the program, report what was left out."""
+    rows, problems = read_rows(handle)
+    bar = ProgressBar(err, len(rows), "rooms resolved")
+    with progress.installed(bar):
+        outcomes = _Resolver(settings, bar).run(rows)
+    bar.finish()
+    adopted = [o for o in outcomes if isinstance(o, _Adopted)]
+    problems += [o for o in outcomes if isinstance(o, RowProblem)]
+    adopted, duplicates = _same_rooms(adopted)
+    problems = sorted(problems + duplicates, key=lambda p: p.line)
+    if adopted:
+        out.write(render(adopted, output_format))
+    err.writelines(f"pulumi-meet: {source}: {problem.render()}\n" for problem in problems)
+    total = len(adopted) + len(problems)
+    err.write(
+        f"pulumi-meet: adopted {len(adopted)} of {total} rooms from {source}"
+        + (f"; {len(problems)} left out (above)\n" if problems else "\n")
+    )
+    return 1 if problems or not adopted else 0

@@ -1,0 +1,295 @@
+"""The pacer: every call admitted against its user's and its project's quota, fairly, visibly.
+
+One call spends one slot of its user's bucket and one of its project's bucket (`QuotaCall`).
+`admit` blocks until both in-process limiters (`pulumi_meet.client.pacing`) have room and, when
+a ledger is in use, until the ledger (`pulumi_meet.client.ledger`) says other processes left
+room too; then it counts the call everywhere at once, so no slot is held while waiting for
+another.
+
+Fairness: when several owners wait for the same project bucket, its free slots go to the owners
+served least recently (ties: the earliest waiter), so one owner's 200 rooms take turns with
+another owner's 2 instead of queueing them behind. Only owners whose own bucket has room compete:
+an owner waiting for its per-user quota does not hold the project's turn. With k free slots the
+first k in that order go at once (a burst does not wait for one admission after another).
+
+Visibility: a wait of a second or more is reported through `pulumi_meet.client.progress` (at most
+once per bucket every few seconds) with who, which quota, how long and how many calls are queued.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pulumi_meet.client import progress
+from pulumi_meet.client.ledger import Ledger, LedgerKey, LedgerRefusal
+from pulumi_meet.client.pacing import Admission, SlidingWindowLimiter, get_limiter
+from pulumi_meet.client.quota import QuotaBucket, capacity_per_window
+
+__all__ = ["QuotaCall", "Ticket", "admit", "reset_pacer"]
+
+_ANNOUNCE_MIN_WAIT = 1.0  # shorter waits are not worth a message
+_MAX_SLEEP = 5.0  # re-check at least this often (another process's rows may expire)
+_TURN_POLL = 0.02  # the owner whose turn it is admits and wakes everyone; this is a safety net
+_R = TypeVar("_R")
+
+
+@dataclass(frozen=True)
+class QuotaCall:
+    """What one API call spends: a slot of `bucket` for `identity` and for `project`."""
+
+    endpoint: str
+    identity: str
+    project: str
+    bucket: QuotaBucket
+    user_per_minute: float
+    project_per_minute: float
+    window_seconds: float
+
+    def ledger_keys(self) -> tuple[LedgerKey, LedgerKey]:
+        """The user's and the project's rows in the ledger."""
+        window = self.window_seconds
+        return (
+            LedgerKey(
+                f"{self.endpoint} user {self.identity.lower()} {self.bucket.name}",
+                capacity_per_window(self.user_per_minute, window),
+                window,
+            ),
+            LedgerKey(
+                f"{self.endpoint} project {self.project} {self.bucket.name}",
+                capacity_per_window(self.project_per_minute, window),
+                window,
+            ),
+        )
+
+    def limiters(self) -> tuple[SlidingWindowLimiter, SlidingWindowLimiter]:
+        """The process's limiters of the user's and the project's bucket."""
+        window = self.window_seconds
+        name = self.bucket.name
+        user = get_limiter(self.endpoint, self.identity, name, self.user_per_minute, window)
+        project = get_limiter(
+            self.endpoint, self.project, name, self.project_per_minute, window, scope="project"
+        )
+        return user, project
+
+    def describe(self, scope: str) -> str:
+        """``platform-lead@example.com's create quota (10 per minute)``."""
+        per_minute = self.user_per_minute if scope == "user" else self.project_per_minute
+        who = f"{self.identity}'s" if scope == "user" else f"project {self.project}'s"
+        count = capacity_per_window(per_minute, self.window_seconds)
+        per = "minute" if self.window_seconds == 60 else f"{self.window_seconds:g} s"
+        return f"{who} {self.bucket.name} quota ({count} per {per})"
+
+
+class Ticket:
+    """One admitted call: `done()` when answered, `refused()` on a 429 (it counted nowhere)."""
+
+    def __init__(
+        self,
+        pacer: _Pacer,
+        admissions: tuple[Admission, Admission],
+        limiters: tuple[SlidingWindowLimiter, SlidingWindowLimiter],
+        ledger: Ledger | None,
+        rows: list[int],
+    ) -> None:
+        self._pacer = pacer
+        self._admissions = admissions
+        self._limiters = limiters
+        self._ledger = ledger
+        self._rows = rows
+
+    def done(self) -> None:
+        """Stamp the call answered everywhere (idempotent for the limiters)."""
+        for admission in self._admissions:
+            admission.done()
+        rows = self._rows
+        self._pacer.ledger_call(self._ledger, lambda ledger: ledger.finish(rows))
+        self._pacer.wake()
+
+    def refused(self) -> None:
+        """The server refused the call (429): it leaves every window."""
+        for admission in self._admissions:
+            admission.refused()
+        rows = self._rows
+        self._pacer.ledger_call(self._ledger, lambda ledger: ledger.forget(rows))
+        self._rows = []  # finish() after forget() must not resurrect anything
+        self._pacer.wake()
+
+    def throttled(self, retry_after: float | None, scope: str) -> None:
+        """A 429 on the `scope` (``user`` or ``project``) bucket: slow that limiter down."""
+        user, project = self._limiters
+        (project if scope == "project" else user).report_throttled(retry_after)
+
+
+@dataclass(eq=False)
+class _Waiter:
+    owner: str
+    user: SlidingWindowLimiter
+    project: SlidingWindowLimiter
+    seq: int
+    ready: bool = False
+    """Its own bucket has room: it competes for the project's turn."""
+    shared_blocked_until: float = field(default=-1.0)
+
+
+@dataclass(frozen=True)
+class _Wait:
+    seconds: float
+    scope: str  # "user", "project" or "turn"
+    shared: bool = False
+
+
+class _Pacer:
+    """The process's pacer; one per process (`admit`)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._waiting: dict[SlidingWindowLimiter, list[_Waiter]] = {}
+        self._served: dict[tuple[SlidingWindowLimiter, str], int] = {}
+        self._sequence = itertools.count()
+        self._announced: dict[tuple[str, str], float] = {}
+        self._broken_ledgers: set[int] = set()
+
+    def reset(self) -> None:
+        with self._cond:
+            self._waiting.clear()
+            self._served.clear()
+            self._announced.clear()
+            self._broken_ledgers.clear()
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def admit(self, call: QuotaCall, ledger: Ledger | None) -> Ticket:
+        user, project = call.limiters()
+        waiter = _Waiter(call.identity.lower(), user, project, next(self._sequence))
+        with self._cond:
+            self._waiting.setdefault(project, []).append(waiter)
+        try:
+            while True:
+                with self._cond:
+                    outcome = self._decide(waiter, call, ledger)
+                    if isinstance(outcome, Ticket):
+                        self._cond.notify_all()
+                        return outcome
+                    message = self._announcement(waiter, call, outcome)
+                    if message is None:
+                        self._cond.wait(timeout=min(outcome.seconds, _MAX_SLEEP))
+                        continue
+                progress.report("wait", message)
+        finally:
+            with self._cond:
+                self._waiting[project].remove(waiter)
+                if not self._waiting[project]:
+                    del self._waiting[project]
+
+    def _decide(self, waiter: _Waiter, call: QuotaCall, ledger: Ledger | None) -> Ticket | _Wait:
+        """Admit the waiter now, or say what it waits for (under the condition's lock)."""
+        now = self._clock()
+        user_wait = waiter.user.wait_seconds()
+        if user_wait > 0:
+            waiter.ready = False
+            return _Wait(user_wait, "user")
+        if now < waiter.shared_blocked_until:
+            waiter.ready = False
+            return _Wait(waiter.shared_blocked_until - now, "user", shared=True)
+        waiter.ready = True
+        free = waiter.project.free_slots()
+        if free == 0:
+            return _Wait(waiter.project.wait_seconds(), "project")
+        if self._rank(waiter) >= free:
+            return _Wait(_TURN_POLL, "turn")
+        rows = self._shared_admission(waiter, call, ledger, now)
+        if isinstance(rows, _Wait):
+            return rows
+        admissions = (waiter.user.admit_now(), waiter.project.admit_now())
+        self._served[(waiter.project, waiter.owner)] = next(self._sequence)
+        return Ticket(self, admissions, (waiter.user, waiter.project), ledger, rows)
+
+    def _shared_admission(
+        self, waiter: _Waiter, call: QuotaCall, ledger: Ledger | None, now: float
+    ) -> list[int] | _Wait:
+        """The ledger's rows of the call, or what other processes make it wait for."""
+        keys = call.ledger_keys()
+        answer = self.ledger_call(ledger, lambda shared: shared.admit(keys))
+        if not isinstance(answer, LedgerRefusal):
+            return answer or []
+        if answer.key == keys[0]:
+            # Another process spent this user's quota: let other owners take the project's turn.
+            waiter.ready = False
+            waiter.shared_blocked_until = now + answer.wait_seconds
+            return _Wait(answer.wait_seconds, "user", shared=True)
+        return _Wait(answer.wait_seconds, "project", shared=True)
+
+    def _rank(self, waiter: _Waiter) -> int:
+        """How many competing waiters go before `waiter`: the owner served least recently
+        first, then the earliest waiter. With `free` slots, ranks below `free` may all go now."""
+        project = waiter.project
+
+        def order(other: _Waiter) -> tuple[int, int]:
+            return self._served.get((project, other.owner), -1), other.seq
+
+        mine = order(waiter)
+        return sum(1 for w in self._waiting.get(project, []) if w.ready and order(w) < mine)
+
+    def _announcement(self, waiter: _Waiter, call: QuotaCall, wait: _Wait) -> str | None:
+        """The message for this wait, when it is long and its bucket was not announced lately."""
+        if wait.scope == "turn" or wait.seconds < _ANNOUNCE_MIN_WAIT:
+            return None
+        subject = waiter.owner if wait.scope == "user" else call.project
+        key = (f"{call.endpoint} {wait.scope} {subject}", call.bucket.name)
+        now = self._clock()
+        interval = max(1.0, min(10.0, call.window_seconds / 4))
+        if now - self._announced.get(key, float("-inf")) < interval:
+            return None
+        self._announced[key] = now
+        waiting = self._waiting.get(waiter.project, [])
+        if wait.scope == "user":
+            queued = sum(1 for w in waiting if w.owner == waiter.owner)
+        else:
+            queued = len(waiting)
+        shared = ", shared with other pulumi-meet processes" if wait.shared else ""
+        return (
+            f"waiting {max(1, round(wait.seconds))} s for {call.describe(wait.scope)}{shared}; "
+            f"{queued} {call.bucket.noun} queued"
+        )
+
+    def ledger_call(self, ledger: Ledger | None, action: Callable[[Ledger], _R]) -> _R | None:
+        """`action(ledger)`; a ledger that fails is dropped with one warning (never raises).
+
+        A read-only or vanished file fails here, not only when opened; the quota is then paced
+        in-process, which is what a process without a ledger does.
+        """
+        if ledger is None or id(ledger) in self._broken_ledgers:
+            return None
+        try:
+            return action(ledger)
+        except sqlite3.Error as error:
+            self._broken_ledgers.add(id(ledger))
+            progress.report(
+                "warning",
+                f"the quota ledger {ledger.path} failed ({type(error).__name__}: {error}); from "
+                "now on pacing covers this process only, so other pulumi-meet processes acting "
+                "for the same users may meet 429s",
+            )
+            return None
+
+
+_PACER = _Pacer()
+
+
+def admit(call: QuotaCall, ledger: Ledger | None = None) -> Ticket:
+    """Block until `call` may be sent within every quota it spends, then count it."""
+    return _PACER.admit(call, ledger)
+
+
+def reset_pacer() -> None:
+    """A fresh pacer (tests): no waiters, no turns, no announcements."""
+    _PACER.reset()

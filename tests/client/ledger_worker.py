@@ -1,0 +1,55 @@
+"""A pulumi-meet process for the ledger tests: ``python -m tests.client.ledger_worker MODE …``.
+
+``create HOST OWNER COUNT WINDOW PER_WINDOW`` creates COUNT rooms as OWNER against the emulator
+at HOST, paced at PER_WINDOW creates per WINDOW seconds (ledger: ``MEET_QUOTA_LEDGER``), printing
+one line per room. ``hold HOST OWNER WINDOW PER_WINDOW`` fills OWNER's create bucket in the
+ledger with calls in flight, then holds the ledger's write lock until it is killed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from pulumi_meet.client.ledger import Ledger
+from pulumi_meet.client.meet import get_client
+from pulumi_meet.client.pacer import QuotaCall
+from pulumi_meet.client.quota import CREATE, EMULATOR_PROJECT
+from pulumi_meet.client.settings import Settings
+
+
+def _settings(host: str, window: str, per_window: str) -> Settings:
+    per_minute = str(float(per_window) * 60 / float(window))
+    config = {
+        "meet:emulatorHost": host,
+        "meet:quotaWindowSeconds": window,
+        "meet:createsPerMinute": per_minute,
+        "meet:projectCreatesPerMinute": per_minute,
+    }
+    return Settings.from_config(config.get, os.environ)
+
+
+def create(host: str, owner: str, count: str, window: str, per_window: str) -> None:
+    client = get_client(_settings(host, window, per_window), owner)
+    for _ in range(int(count)):
+        print(client.create_space({})["name"], time.time(), flush=True)
+
+
+def hold(host: str, owner: str, window: str, per_window: str) -> None:
+    settings = _settings(host, window, per_window)
+    call = QuotaCall(
+        f"http://{host}", owner, EMULATOR_PROJECT, CREATE,
+        CREATE.per_user(settings), CREATE.per_project(settings), float(window),
+    )  # fmt: skip
+    ledger = Ledger(os.environ["MEET_QUOTA_LEDGER"])
+    for _ in range(int(per_window)):
+        assert isinstance(ledger.admit(call.ledger_keys()), list)  # in flight, never finished
+    ledger._db.execute("BEGIN IMMEDIATE")  # and the write lock, until SIGKILL
+    print("holding", flush=True)
+    time.sleep(600)
+
+
+if __name__ == "__main__":
+    mode, *arguments = sys.argv[1:]
+    {"create": create, "hold": hold}[mode](*arguments)
