@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any, Final
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as schema
 from pulumi_meet.core.enums import MemberRole
-from pulumi_meet.exceptions import AlreadyExists, ApiError, MeetError, NotFound, PermissionDenied
+from pulumi_meet.exceptions import (
+    AlreadyExists,
+    ApiError,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from pulumi_meet.operations.errors import reworded, reworded_refusal
 from pulumi_meet.operations.space import unreachable
 
@@ -171,16 +177,20 @@ def _adopt_member(client: MeetClient, inputs: members.MemberInputs) -> dict[str,
     name = str(inputs.adopt)
     try:
         member = client.get_member(name)
-    except NotFound:
-        raise MeetError(
+    except NotFound as error:
+        message = (
             f"cannot adopt {name}: {inputs.space} has no such member (any longer). Remove "
             f"`adopt` to add {inputs.email} as a new member."
-        ) from None
+        )
+        raise reworded(NotFound, message, error, name) from None
     live_email = str(member.get("email") or "")
     if not schema.same_email(live_email, inputs.email):
-        raise MeetError(
+        raise InvalidArgument(
             f"cannot adopt {name}: it is {live_email}, not {inputs.email}. Fix `email` or "
-            "`adopt` (`pulumi-meet members list SPACE` shows every member's name and e-mail)."
+            "`adopt` (`pulumi-meet members list SPACE` shows every member's name and e-mail).",
+            method="members.get",
+            resource=name,
+            http_status=400,
         )
     live = {"role": member.get("role") or MemberRole.ROLE_UNSPECIFIED.value}
     changed = members.changed_member_fields({"role": inputs.role}, live)
@@ -240,7 +250,8 @@ def _space_unreachable(error: ApiError, space: str, owner: str) -> PermissionDen
     message = (
         f"{error.method}: cannot add members to {space} as {owner}: the space does not exist or "
         f"{owner} does not own it, and only the owner manages members (Meet answers both with "
-        "403). Pass the Space resource itself as `space` (its owner is then used), or set "
-        f"`owner` to the user who owns the room.{alias}"
+        "403). Act as the room's owner: in Python pass the Space itself as `space` (or "
+        "`owner=room.owner`); in YAML and other languages set `owner` to the room's owner "
+        f"(`owner: ${{room.owner}}`), or to the user who owns the room.{alias}"
     )
     return reworded(PermissionDenied, message, error, space)

@@ -24,7 +24,6 @@ from pulumi_meet.core.enums import AccessType, DeletionPolicy
 from pulumi_meet.exceptions import (
     ApiError,
     FailedPrecondition,
-    MeetError,
     NotFound,
     PermissionDenied,
 )
@@ -195,8 +194,18 @@ def read_space(
     live = schema.outputs_from_api(space)
     if owner is None and "config" in space:
         owner = client.identity  # only the owner sees the config (Space.get)
-    if importing and isinstance(live.get("config"), Mapping):
-        props = {**props, "declared_config": _importable(live["config"])}
+    if importing:
+        if not isinstance(live.get("config"), Mapping):
+            # Importing a room nobody here can manage would store an empty state whose every
+            # later change and destroy fails: refuse it as adopt does.
+            raise _not_owned(space, id_, client, "import")
+        props = {
+            **props,
+            "declared_config": _importable(live["config"]),
+            # An imported room is handed back untouched on destroy unless the program says
+            # otherwise (as `pulumi-meet adopt` writes): RESTRICT would lock an OPEN room.
+            "deletion_policy": props.get("deletion_policy") or DeletionPolicy.ABANDON.value,
+        }
     return _read_result(str(space.get("name") or id_), live, props, owner)
 
 
@@ -252,12 +261,7 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
     with reworded_refusal(lambda error: _not_adoptable(error, reference, client), NotFound):
         space = client.get_space(alias)
     if "config" not in space:
-        raise MeetError(
-            f"cannot adopt {space.get('name', alias)} ({reference}): {client.identity} does not "
-            "own it, and only the owner can manage a space. Set `owner` (or "
-            "meet:impersonateUser) to the user who created the room; the provider then acts as "
-            "that user (domain-wide delegation with Google, the emulator's tokens on an emulator)."
-        )
+        raise _not_owned(space, reference, client, "adopt")
     changed = schema.changed_fields(inputs.declared, schema.outputs_from_api(space))
     if not changed:
         return space
@@ -306,12 +310,28 @@ def _read_result(
 # -------------------------------------------------------------------- errors
 
 
-def _not_adoptable(_error: ApiError, reference: str, client: MeetClient) -> MeetError:
-    return MeetError(
+def _not_adoptable(error: ApiError, reference: str, client: MeetClient) -> PermissionDenied:
+    message = (
         f"cannot adopt {reference!r}: no such space, or {client.identity} may not see it. "
         "Check the reference (spaces/<id>, meeting code or URL) and set `owner` to the user "
         "who owns the room."
     )
+    return reworded(PermissionDenied, message, error, reference)
+
+
+def _not_owned(
+    space: Mapping[str, Any], reference: str, client: MeetClient, operation: str
+) -> PermissionDenied:
+    """The room is visible but not owned by the acting identity, so it cannot be managed."""
+    name = str(space.get("name") or reference)
+    shown = name if name == reference else f"{name} ({reference})"
+    message = (
+        f"cannot {operation} {shown}: {client.identity} does not own it, and only the owner can "
+        "manage a space. Set `owner` (or meet:impersonateUser) to the user who created the "
+        "room; the provider then acts as that user (domain-wide delegation with Google, the "
+        "emulator's tokens on an emulator)."
+    )
+    return PermissionDenied(message, method="spaces.get", resource=name, http_status=403)
 
 
 def _not_visible(error: ApiError, reference: str, client: MeetClient) -> PermissionDenied:

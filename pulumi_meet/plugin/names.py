@@ -11,13 +11,22 @@ mechanical camelCase of their snake name, which is what a schema spells.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Final
 
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as schema
 
-__all__ = ["TO_CAMEL", "TO_SNAKE", "camel", "camel_path", "camel_text", "to_camel", "to_snake"]
+__all__ = [
+    "TO_CAMEL",
+    "TO_SNAKE",
+    "camel",
+    "camel_path",
+    "camel_text",
+    "snake_spellings",
+    "to_camel",
+    "to_snake",
+]
 
 
 def camel(snake: str) -> str:
@@ -76,6 +85,23 @@ def to_snake(value: Any) -> Any:
 def to_camel(value: Any) -> Any:
     """``value`` with every known snake_case key renamed to camelCase."""
     return _convert(value, TO_CAMEL)
+
+
+def snake_spellings(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(camelCase path as written, the schema's name) for every key spelled in snake_case.
+
+    The plugin's inputs are the schema's camelCase; a snake_case key would otherwise pass (the
+    operations speak snake_case) and silently collide with its camelCase twin.
+    """
+    if not isinstance(value, Mapping):
+        return
+    for key, item in value.items():
+        written = f"{prefix}{key}"
+        schema_name = TO_CAMEL.get(key)
+        if schema_name is not None and schema_name != key:
+            yield written, f"{prefix}{schema_name}"
+        else:
+            yield from snake_spellings(item, f"{written}.")
 
 
 def camel_path(path: str) -> str:

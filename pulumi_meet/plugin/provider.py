@@ -49,7 +49,7 @@ from pulumi_meet.operations import member as member_ops
 from pulumi_meet.operations import space as space_ops
 from pulumi_meet.plugin import schema
 from pulumi_meet.plugin.config import CONFIG_KEYS
-from pulumi_meet.plugin.names import camel_path, camel_text, to_camel, to_snake
+from pulumi_meet.plugin.names import camel_path, camel_text, snake_spellings, to_camel, to_snake
 
 if TYPE_CHECKING:
     from pulumi_meet.client.meet import MeetClient
@@ -139,9 +139,13 @@ def _detailed(entries: list[tuple[str, object, bool]]) -> DiffResponse:
 
 def _space_diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResponse:
     diff = space_ops.diff_space(olds, news)
-    entries = [
-        (spec.property_path, fields.get_path(olds, spec.path), False) for spec in diff.changed
-    ]
+    if fields.is_unknown(news.get("config")):
+        # A whole config not known until apply: one entry, not every leaf the table has.
+        entries = [("config", olds.get("config"), False)]
+    else:
+        entries = [
+            (spec.property_path, fields.get_path(olds, spec.path), False) for spec in diff.changed
+        ]
     if diff.policy_changed:
         entries.append(("deletion_policy", olds.get("deletion_policy"), False))
     entries += [
@@ -262,7 +266,18 @@ class MeetProvider(Provider):
             inputs, violations = member_ops.check_member(news)
         else:
             raise _unknown(request.type)
-        return CheckResponse(inputs=property_map(inputs), failures=_failures(violations))
+        written = {key: plain(item) for key, item in request.new_inputs.items()}
+        misspelled = [
+            CheckFailure(
+                path,
+                f"not a property of {request.type}; did you mean {name!r}? "
+                "(the schema's names are camelCase)",
+            )
+            for path, name in snake_spellings(written)
+        ]
+        return CheckResponse(
+            inputs=property_map(inputs), failures=misspelled + _failures(violations)
+        )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """A detailed diff: one entry per changed leaf, update or replace. No API call."""

@@ -30,6 +30,7 @@ import pulumi_meet
 from pulumi_meet import exceptions as errors
 from pulumi_meet.plugin.arguments import parse_arguments
 from pulumi_meet.plugin.names import camel_text
+from pulumi_meet.plugin.provider import UnknownToken
 
 __all__ = ["MeetServicer", "grpc_status", "main"]
 
@@ -47,6 +48,10 @@ _STATUSES: Final[tuple[tuple[type[errors.MeetError], grpc.StatusCode], ...]] = (
     (errors.Unavailable, grpc.StatusCode.UNAVAILABLE),
     (errors.TransportError, grpc.StatusCode.UNAVAILABLE),
     (errors.Internal, grpc.StatusCode.INTERNAL),
+    # The create may or may not have happened: gRPC's UNKNOWN says exactly that.
+    (errors.CreateOutcomeUnknown, grpc.StatusCode.UNKNOWN),
+    # A resource type or function this package does not have (a newer program, an older plugin).
+    (UnknownToken, grpc.StatusCode.UNIMPLEMENTED),
 )
 
 

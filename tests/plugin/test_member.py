@@ -118,7 +118,7 @@ def test_a_member_of_someone_elses_room_is_permission_denied_with_advice(
         plugin.create(MEMBER, checked)
     assert failed.value.code is grpc.StatusCode.PERMISSION_DENIED
     assert "only the owner manages members" in failed.value.details
-    assert "set `owner` to the user who owns the room" in failed.value.details
+    assert "set `owner` to the room's owner (`owner: ${room.owner}`)" in failed.value.details
 
 
 def test_member_check_messages_name_the_schema_properties(plugin: PluginHost) -> None:

@@ -162,7 +162,8 @@ def test_import_by_id_reads_once_and_the_next_up_is_a_no_op(
     # The live config as inputs, less what check refuses: restrictions while moderation is OFF.
     assert outputs["config"]["moderation"] == "OFF"
     live = {k: v for k, v in outputs["config"].items() if k != "moderationRestrictions"}
-    assert inputs == {"config": live} and live["accessType"] == "OPEN"
+    assert inputs == {"config": live, "deletionPolicy": "ABANDON"}
+    assert live["accessType"] == "OPEN"
     assert outputs["owner"] == DEFAULT_USER
     # The program `pulumi import` writes from the inputs changes nothing on the next up.
     checked, failures = plugin.check(ROOM, inputs, inputs)
