@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import pulumi_meet
 from pulumi_meet.plugin.arguments import parse_arguments
-from pulumi_meet.plugin.schema import schema_text
+from pulumi_meet.plugin.schema import SPACE, schema_text
+from tests.control import Control
 from tests.plugin.conftest import PluginFactory
-from tests.plugin.host import PLUGIN, PluginHost
+from tests.plugin.host import PLUGIN, PluginHost, urn
 
 
 def _processes_mentioning(text: str) -> list[int]:
@@ -69,3 +72,35 @@ def test_the_engine_address_is_found_among_the_engines_flags() -> None:
     args = ["--logtostderr", "-v=9", "--tracing", "http://t:1", "--logflow", "127.0.0.1:5555"]
     assert parse_arguments(args).engine == "127.0.0.1:5555"
     assert parse_arguments(["127.0.0.1:7"]).engine == "127.0.0.1:7"
+
+
+def test_sigterm_stops_the_plugin_while_a_call_is_retrying(
+    control: Control, start_plugin: PluginFactory
+) -> None:
+    """The engine stops a plugin with SIGTERM; a create sleeping between retries must not hold
+    the process for meet:maxRetryDurationSeconds."""
+    host = start_plugin()
+    host.configure({"emulatorHost": control.host_port, "maxRetryDurationSeconds": "60"})
+    control.faults({"method": "spaces.create", "status": 503, "times": 1000})
+    room = urn(SPACE, "stuck")
+    checked, _ = host.check(room, {}, {})
+    outcome: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            host.create(room, checked)
+        except BaseException as error:  # the channel closes under the call
+            outcome.append(error)
+
+    caller = threading.Thread(target=create, daemon=True)
+    caller.start()
+    deadline = time.monotonic() + 10
+    while "spaces.create" not in control.methods() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "spaces.create" in control.methods()
+    started = time.monotonic()
+    host.stop()  # SIGTERM, as the engine sends it
+    assert time.monotonic() - started < 5
+    assert host.returncode == 0, host.stderr
+    caller.join(timeout=5)
+    assert outcome, "the create cannot have succeeded"
