@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -59,6 +60,7 @@ __all__ = ["MeetProvider", "UnknownToken"]
 _T = TypeVar("_T")
 _UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the wire form core recognises
 _SECRET_KEYS: Final = frozenset(key.name for key in CONFIG_KEYS if key.secret)
+_LIST_KEYS: Final = frozenset(key.name for key in CONFIG_KEYS if key.list_ok)
 # Blocking API calls run here: the engine sends up to `--parallel` calls at once (default 10+).
 _EXECUTOR: Final = ThreadPoolExecutor(max_workers=32, thread_name_prefix="meet-op")
 
@@ -106,6 +108,21 @@ def property_value(value: Any) -> PropertyValue:
 def property_map(values: Mapping[str, Any]) -> dict[str, PropertyValue]:
     """A snake_case dict of the operations as the engine's camelCase property map."""
     return {key: property_value(item) for key, item in to_camel(dict(values)).items()}
+
+
+def _variable(key: str, text: str | None) -> Any:
+    """A ``meet:config:<key>`` variable as ``args`` would carry it.
+
+    The engine JSON-encodes a structured config value (a YAML list of scopes) in ``variables``;
+    for a key that takes a list, text that parses as a JSON list is that list.
+    """
+    if text is None or key not in _LIST_KEYS or not text.lstrip().startswith("["):
+        return text
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return text  # not JSON after all: Settings reports the text as it is
+    return decoded if isinstance(decoded, list) else text
 
 
 def _failures(violations: list[Violation]) -> list[CheckFailure]:
@@ -247,7 +264,7 @@ class MeetProvider(Provider):
             key = name.removeprefix("meet:")
             value = args.get(key)
             if value is None or value == _UNKNOWN:
-                value = request.variables.get(f"meet:config:{key}")
+                value = _variable(key, request.variables.get(f"meet:config:{key}"))
             return value
 
         self._settings = Settings.from_config(lookup)
