@@ -105,9 +105,31 @@ def property_value(value: Any) -> PropertyValue:
     return PropertyValue(value)
 
 
-def property_map(values: Mapping[str, Any]) -> dict[str, PropertyValue]:
-    """A snake_case dict of the operations as the engine's camelCase property map."""
-    return {key: property_value(item) for key, item in to_camel(dict(values)).items()}
+def property_map(
+    values: Mapping[str, Any], secret: frozenset[str] = frozenset()
+) -> dict[str, PropertyValue]:
+    """A snake_case dict of the operations as the engine's camelCase property map.
+
+    A property named in ``secret`` (camelCase input names), or the ``declaredX`` echo of one, is
+    marked secret: the plugin accepts secrets, so keeping them is its job, not the engine's.
+    """
+    return {
+        key: property_value(item).with_secret(_echoed(key) in secret)
+        for key, item in to_camel(dict(values)).items()
+    }
+
+
+def secret_names(*maps: Mapping[str, PropertyValue]) -> frozenset[str]:
+    """The top-level properties of ``maps`` that are, or hold, a secret."""
+    return frozenset(
+        key for values in maps for key, item in values.items() if item.contains_secret()
+    )
+
+
+def _echoed(name: str) -> str:
+    """The input an output echoes: ``declaredConfig`` -> ``config``; others are themselves."""
+    rest = name.removeprefix("declared")
+    return rest[:1].lower() + rest[1:] if rest != name and rest[:1].isupper() else name
 
 
 def _variable(key: str, text: str | None) -> Any:
@@ -255,8 +277,8 @@ class MeetProvider(Provider):
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Read the ``meet:`` keys (``args``, else ``variables``) into plain settings.
 
-        No credential is resolved here. Secrets are declined, so that the engine keeps the
-        secrecy of whatever a program marks secret (the outputs of a secret input stay secret).
+        No credential is resolved here. Secrets are accepted: each operation marks secret every
+        output that is, or echoes, a secret input (``owner`` and ``declaredOwner``, ...).
         """
         args = {key: plain(value) for key, value in request.args.items()}
 
@@ -268,9 +290,7 @@ class MeetProvider(Provider):
             return value
 
         self._settings = Settings.from_config(lookup)
-        return ConfigureResponse(
-            accept_secrets=False, supports_preview=True, accept_resources=False
-        )
+        return ConfigureResponse(accept_secrets=True, supports_preview=True, accept_resources=False)
 
     # ---------------------------------------------------------------- check and diff (no call)
 
@@ -293,7 +313,8 @@ class MeetProvider(Provider):
             for path, name in snake_spellings(written)
         ]
         return CheckResponse(
-            inputs=property_map(inputs), failures=misspelled + _failures(violations)
+            inputs=property_map(inputs, secret_names(request.new_inputs)),
+            failures=misspelled + _failures(violations),
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
@@ -319,7 +340,8 @@ class MeetProvider(Provider):
         resource_id, outputs = await self._run(
             operation, self._client, props, preview=request.preview
         )
-        return CreateResponse(resource_id=resource_id, properties=property_map(outputs))
+        secret = secret_names(request.properties)
+        return CreateResponse(resource_id=resource_id, properties=property_map(outputs, secret))
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         """At most one patch naming exactly the changed fields; a preview makes no call."""
@@ -333,7 +355,7 @@ class MeetProvider(Provider):
         outputs = await self._run(
             operation, self._client, request.resource_id, olds, news, preview=request.preview
         )
-        return UpdateResponse(property_map(outputs))
+        return UpdateResponse(property_map(outputs, secret_names(request.olds, request.news)))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         """One get. With only an ID (``pulumi import``): the inputs that make the next up a no-op.
@@ -356,7 +378,10 @@ class MeetProvider(Provider):
         else:
             raise _unknown(request.type)
         resource_id, outputs, inputs = found
-        return ReadResponse(resource_id, property_map(outputs), property_map(inputs))
+        secret = secret_names(request.properties, request.inputs)
+        return ReadResponse(
+            resource_id, property_map(outputs, secret), property_map(inputs, secret)
+        )
 
     async def delete(self, request: DeleteRequest) -> None:
         """Space: the deletion policy (the API cannot delete a space). Member: one delete."""
@@ -388,7 +413,7 @@ class MeetProvider(Provider):
         outputs = await self._run(
             space_ops.lookup_space, self._client, str(reference), str(owner) if owner else None
         )
-        return InvokeResponse(return_value=property_map(outputs))
+        return InvokeResponse(return_value=property_map(outputs, secret_names(request.args)))
 
 
 def _unknown(token: str) -> UnknownToken:

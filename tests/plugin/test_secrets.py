@@ -15,7 +15,7 @@ import pytest
 from pulumi_meet.plugin.schema import GET_SPACE, SPACE
 from tests.control import Control
 from tests.plugin.conftest import PluginFactory
-from tests.plugin.host import PluginError, secret, urn
+from tests.plugin.host import PluginError, PluginHost, secret, urn
 from tests.security.test_secret_scan import CREATED, credential_values, leaks
 
 OWNER = "lead@example.com"
@@ -53,3 +53,24 @@ def test_no_credential_material_anywhere(control: Control, start_plugin: PluginF
     plugin.stop()
     texts += [plugin.stdout, plugin.stderr, *plugin.engine.logs]
     assert leaks("\n".join(texts), secrets) == []
+
+
+def test_a_secret_input_stays_secret_in_every_output_that_echoes_it(
+    control: Control, plugin: PluginHost
+) -> None:
+    owner = secret("developer@example.com")
+    room = urn(SPACE, "secret-owner")
+    checked, failures = plugin.check(room, {}, {"config": {"accessType": "OPEN"}, "owner": owner})
+    assert failures == []
+    assert checked["owner"] == owner and checked["config"] == {"accessType": "OPEN"}
+    id_, outputs = plugin.create(room, checked)
+    assert outputs["owner"] == owner and outputs["declaredOwner"] == owner
+    assert outputs["config"]["accessType"] == "OPEN"  # not secret: its input was not
+    news, _ = plugin.check(room, checked, {"config": {"accessType": "TRUSTED"}, "owner": owner})
+    updated = plugin.update(room, id_, outputs, news)
+    assert updated["owner"] == owner and updated["declaredOwner"] == owner
+    found = plugin.read(room, id_, updated, news)
+    assert found is not None
+    _id, read_outputs, read_inputs = found
+    assert read_outputs["declaredOwner"] == owner and read_inputs["owner"] == owner
+    assert control.methods() == ["spaces.create", "spaces.patch", "spaces.get"]
