@@ -51,6 +51,7 @@ from pulumi_meet.client.settings import (
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,
+    Cancelled,
     CreateOutcomeUnknown,
     CredentialsError,
     FailedPrecondition,
@@ -72,6 +73,7 @@ __all__ = [
     "ApiMethod",
     "CallContext",
     "Transport",
+    "cancel_calls",
     "parse_api_error",
 ]
 
@@ -290,6 +292,19 @@ def _throttled_scope(body: bytes) -> str:
     return "user"
 
 
+def _raise_if_cancelled(context: CallContext) -> None:
+    if not _CANCELLED.is_set():
+        return
+    done = "" if context.attempts == 0 else f" after {context.attempts} attempt(s)"
+    raise Cancelled(
+        f"{context.method.id} {context.resource}: cancelled{done}, before another attempt was "
+        "sent (the engine is stopping: Ctrl-C or `pulumi cancel`). Run `pulumi refresh`, then "
+        "`pulumi up` again.",
+        method=context.method.id,
+        resource=context.resource,
+    )
+
+
 def _report_retry(context: CallContext, cause: str, delay: float) -> None:
     """Tell the person watching that a call is retried (and why), not silently slow."""
     progress.report(
@@ -356,6 +371,21 @@ def _was_sent(error: requests.RequestException) -> bool:
     )
 
 
+# Set once the engine cancels (the plugin's Cancel): every retry loop in the process stops at
+# its next wait instead of retrying for up to meet:maxRetryDurationSeconds. Process-wide because
+# the engine's Cancel is: it means "stop everything, I am shutting down".
+_CANCELLED = threading.Event()
+
+
+def cancel_calls() -> None:
+    """Stop every call of this process that waits to retry (it raises `Cancelled`); for good."""
+    _CANCELLED.set()
+
+
+def _sleep_unless_cancelled(seconds: float) -> None:
+    _CANCELLED.wait(seconds)
+
+
 class Transport:
     """Sends API calls as one identity; shared by every thread, lazy until the first call."""
 
@@ -365,7 +395,7 @@ class Transport:
         acting_as: str | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = _sleep_unless_cancelled,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
@@ -456,6 +486,7 @@ class Transport:
         budget = RetryBudget(self._policy, clock=self._clock, rng=self._rng)
         while True:
             context = CallContext(method, resource, identity, budget.attempts)
+            _raise_if_cancelled(context)
             outcome = self._attempt(request, quota, ledger, context, budget)
             if isinstance(outcome, dict):
                 return outcome

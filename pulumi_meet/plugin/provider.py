@@ -226,6 +226,13 @@ class MeetProvider(Provider):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(_EXECUTOR, functools.partial(function, *args, **kwargs))
 
+    async def cancel(self) -> None:
+        """The engine is stopping: calls waiting to retry stop (``Cancelled``) instead of
+        retrying for up to meet:maxRetryDurationSeconds. A request already sent finishes."""
+        from pulumi_meet.client.transport import cancel_calls  # no call yet: nothing in flight
+
+        cancel_calls()
+
     # ---------------------------------------------------------------- schema and configuration
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
