@@ -11,7 +11,9 @@ result back. Check, Diff and every preview make no API call and need no credenti
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import json
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -115,6 +117,14 @@ def property_map(
         key: property_value(item).with_secret(_echoed(key) in secret)
         for key, item in to_camel(dict(values)).items()
     }
+
+
+def _variable(text: str | None) -> Any:
+    """A ``variables`` entry: the engine JSON-encodes structured config (a list of scopes)."""
+    if text is not None and text.lstrip().startswith("["):
+        with contextlib.suppress(ValueError):
+            return json.loads(text)
+    return text
 
 
 def secret_names(*maps: Mapping[str, PropertyValue]) -> frozenset[str]:
@@ -269,7 +279,7 @@ class MeetProvider(Provider):
             key = name.removeprefix("meet:")
             value = args.get(key)
             if value is None or value == _UNKNOWN:
-                value = request.variables.get(f"meet:config:{key}")
+                value = _variable(request.variables.get(f"meet:config:{key}"))
             return value
 
         self._settings = Settings.from_config(lookup)

@@ -158,3 +158,22 @@ def test_a_config_change_updates_the_provider_and_never_replaces_it(
     assert kinds == {"impersonateUser": "UPDATE", "user": "ADD"}
     request = provider_pb2.DiffRequest(olds=to_struct(olds), news=to_struct(olds))
     assert plugin.call("DiffConfig", request).changes == provider_pb2.DiffResponse.DIFF_NONE
+
+
+def test_structured_config_in_variables_only_is_json(
+    control: Control, start_plugin: PluginFactory
+) -> None:
+    """Older engines send only ``variables``, where structured config is JSON-encoded."""
+    plugin = start_plugin()
+    scopes = ["meetings.space.created", "meetings.space.readonly"]
+    request = provider_pb2.ConfigureRequest(
+        variables={
+            "meet:config:emulatorHost": control.host_port,
+            "meet:config:scopes": json.dumps(scopes),
+        },
+        acceptSecrets=True,
+    )
+    plugin.call("Configure", request)
+    checked, _ = plugin.check(ROOM, {}, {})
+    plugin.create(ROOM, checked)
+    assert control.methods() == ["spaces.create"]
