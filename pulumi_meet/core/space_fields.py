@@ -37,7 +37,9 @@ __all__ = [
     "ECHO_NAMES",
     "INPUT_NAMES",
     "OUTPUT_NAMES",
+    "PRESENT_OUTPUT_NAMES",
     "PROVIDER_KEY",
+    "RECORDED_NAMES",
     "SPACE_FIELDS",
     "UNKNOWN",
     "Field",
@@ -101,6 +103,8 @@ class Field:
     mutability: Mutability
     enum: type[Enum] | None = None
     record_keys: tuple[tuple[str, str], ...] = ()
+    always_present: bool = False
+    """Output only: the API returns it in every answer (a schema's required output)."""
 
     @property
     def property_path(self) -> str:
@@ -128,19 +132,26 @@ def _config(snake: str, camel: str, enum: type[Enum]) -> Field:
     )
 
 
-def _output(snake: str, camel: str, record_keys: tuple[tuple[str, str], ...] = ()) -> Field:
+def _output(
+    snake: str,
+    camel: str,
+    record_keys: tuple[tuple[str, str], ...] = (),
+    *,
+    always_present: bool = False,
+) -> Field:
     return Field(
         path=tuple(snake.split(".")),
         api_path=tuple(camel.split(".")),
         mutability=Mutability.OUTPUT_ONLY,
         record_keys=record_keys,
+        always_present=always_present,
     )
 
 
 SPACE_FIELDS: Final[tuple[Field, ...]] = (
-    _output("name", "name"),
-    _output("meeting_uri", "meetingUri"),
-    _output("meeting_code", "meetingCode"),
+    _output("name", "name", always_present=True),
+    _output("meeting_uri", "meetingUri", always_present=True),
+    _output("meeting_code", "meetingCode", always_present=True),
     _config("access_type", "accessType", AccessType),
     _config("entry_point_access", "entryPointAccess", EntryPointAccess),
     _config("moderation", "moderation", Moderation),
@@ -214,6 +225,11 @@ OUTPUT_NAMES: Final[tuple[str, ...]] = tuple(dict.fromkeys(f.path[0] for f in SP
 INPUT_NAMES: Final[tuple[str, ...]] = ("config", "deletion_policy", "adopt", "owner")
 """The inputs of ``Space``."""
 
+PRESENT_OUTPUT_NAMES: Final[tuple[str, ...]] = tuple(
+    f.path[0] for f in SPACE_FIELDS if f.always_present
+)
+"""The outputs every answer of the API carries (``name``, ``meeting_uri``, ``meeting_code``)."""
+
 ECHO_NAMES: Final[tuple[str, ...]] = (
     "owner",
     "deletion_policy",
@@ -227,6 +243,9 @@ The engine passes the OLD OUTPUTS (not the old inputs) to diff, update, read and
 input those need is echoed into the outputs, under names that do not collide with the effective
 ``config`` and the recorded ``owner``.
 """
+
+RECORDED_NAMES: Final[tuple[str, ...]] = ("owner", "deletion_policy")
+"""The echoes every state holds: the owner acted as, and the deletion policy (defaulted)."""
 
 _MISSING: Final = object()
 

@@ -257,7 +257,7 @@ class _Builder:
             if name in REPLACING_INPUTS:
                 spec["replaceOnChanges"] = True
             inputs[TO_CAMEL[name]] = spec
-        for name in ("owner", "deletion_policy", "adopt"):
+        for name in (n for n in fields.ECHO_NAMES if n in fields.INPUT_NAMES):
             outputs[TO_CAMEL[name]] = {
                 key: value
                 for key, value in inputs[TO_CAMEL[name]].items()
@@ -267,8 +267,7 @@ class _Builder:
             "description": self.describe("Space"),
             "properties": outputs,
             "required": [
-                TO_CAMEL[n]
-                for n in ("name", "meeting_uri", "meeting_code", "owner", "deletion_policy")
+                TO_CAMEL[n] for n in (*fields.PRESENT_OUTPUT_NAMES, *fields.RECORDED_NAMES)
             ],
             "inputProperties": inputs,
         }
@@ -316,7 +315,7 @@ class _Builder:
             "inputs": {"properties": inputs, "required": [TO_CAMEL[_GET_SPACE_INPUTS[0]]]},
             "outputs": {
                 "properties": self.space_outputs("Space"),
-                "required": [TO_CAMEL[n] for n in ("name", "meeting_uri", "meeting_code")],
+                "required": [TO_CAMEL[n] for n in fields.PRESENT_OUTPUT_NAMES],
             },
         }
 
