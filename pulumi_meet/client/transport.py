@@ -30,8 +30,8 @@ from google.auth.transport.requests import AuthorizedSession
 
 from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
+from pulumi_meet.client import cancellation, progress
 from pulumi_meet.client import pacer as _pacer
-from pulumi_meet.client import progress
 from pulumi_meet.client.ledger import Ledger, open_ledger
 from pulumi_meet.client.quota import READ, QuotaBucket, quota_project
 from pulumi_meet.client.retry import (
@@ -73,7 +73,6 @@ __all__ = [
     "ApiMethod",
     "CallContext",
     "Transport",
-    "cancel_calls",
     "parse_api_error",
 ]
 
@@ -293,13 +292,13 @@ def _throttled_scope(body: bytes) -> str:
 
 
 def _raise_if_cancelled(context: CallContext) -> None:
-    if not _CANCELLED.is_set():
+    if not cancellation.cancelled():
         return
-    done = "" if context.attempts == 0 else f" after {context.attempts} attempt(s)"
+    made = context.attempts - 1  # `attempts` numbers the attempt about to be sent
+    when = "before it was sent" if made == 0 else f"after {made} attempt(s), before the next"
     raise Cancelled(
-        f"{context.method.id} {context.resource}: cancelled{done}, before another attempt was "
-        "sent (the engine is stopping: Ctrl-C or `pulumi cancel`). Run `pulumi refresh`, then "
-        "`pulumi up` again.",
+        f"{context.method.id} {context.resource}: cancelled {when} (the engine is stopping: "
+        "Ctrl-C or `pulumi cancel`). Run `pulumi refresh`, then `pulumi up` again.",
         method=context.method.id,
         resource=context.resource,
     )
@@ -371,21 +370,6 @@ def _was_sent(error: requests.RequestException) -> bool:
     )
 
 
-# Set once the engine cancels (the plugin's Cancel): every retry loop in the process stops at
-# its next wait instead of retrying for up to meet:maxRetryDurationSeconds. Process-wide because
-# the engine's Cancel is: it means "stop everything, I am shutting down".
-_CANCELLED = threading.Event()
-
-
-def cancel_calls() -> None:
-    """Stop every call of this process that waits to retry (it raises `Cancelled`); for good."""
-    _CANCELLED.set()
-
-
-def _sleep_unless_cancelled(seconds: float) -> None:
-    _CANCELLED.wait(seconds)
-
-
 class Transport:
     """Sends API calls as one identity; shared by every thread, lazy until the first call."""
 
@@ -395,7 +379,7 @@ class Transport:
         acting_as: str | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = _sleep_unless_cancelled,
+        sleep: Callable[[float], None] = cancellation.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
@@ -502,7 +486,11 @@ class Transport:
     ) -> dict[str, Any] | float:
         """One attempt: the answer, or the delay before the next attempt (raises when done)."""
         method = request.method
-        admission = _pacer.admit(quota, ledger)
+        try:
+            admission = _pacer.admit(quota, ledger)
+        except cancellation.WaitCancelled:
+            _raise_if_cancelled(context)
+            raise
         started = self._clock()
         try:
             response = self._send(request)

@@ -227,11 +227,11 @@ class MeetProvider(Provider):
         return await loop.run_in_executor(_EXECUTOR, functools.partial(function, *args, **kwargs))
 
     async def cancel(self) -> None:
-        """The engine is stopping: calls waiting to retry stop (``Cancelled``) instead of
-        retrying for up to meet:maxRetryDurationSeconds. A request already sent finishes."""
-        from pulumi_meet.client.transport import cancel_calls  # no call yet: nothing in flight
+        """The engine is stopping: calls waiting to retry or for quota stop (``Cancelled``)
+        instead of waiting for up to meet:maxRetryDurationSeconds. A request sent finishes."""
+        from pulumi_meet.client import cancellation
 
-        cancel_calls()
+        cancellation.cancel()
 
     # ---------------------------------------------------------------- schema and configuration
 

@@ -108,16 +108,24 @@ def test_sigterm_stops_the_plugin_while_a_call_is_retrying(
     assert outcome, "the create cannot have succeeded"
 
 
-def test_cancel_stops_a_call_that_is_retrying(
-    control: Control, start_plugin: PluginFactory
+@pytest.mark.parametrize("waiting_for", ["retry", "quota"])
+def test_cancel_stops_a_call_that_waits(
+    control: Control, start_plugin: PluginFactory, waiting_for: str
 ) -> None:
-    """The engine's Cancel (Ctrl-C): a create sleeping between retries of 503s stops with
-    CANCELLED at once instead of retrying for meet:maxRetryDurationSeconds."""
+    """The engine's Cancel (Ctrl-C): a create sleeping between retries of 503s, or waiting for
+    its quota, stops with CANCELLED at once instead of waiting for up to a minute."""
     host = start_plugin()
-    host.configure({"emulatorHost": control.host_port, "maxRetryDurationSeconds": "60"})
-    control.faults({"method": "spaces.create", "status": 503, "times": 1000})
+    config = {"emulatorHost": control.host_port, "maxRetryDurationSeconds": "60"}
+    if waiting_for == "quota":
+        config.update(createsPerMinute="1", quotaLedger="off")
+    host.configure(config)
     room = urn(SPACE, "stuck")
     checked, _ = host.check(room, {}, {})
+    if waiting_for == "retry":
+        control.faults({"method": "spaces.create", "status": 503, "times": 1000})
+    else:
+        host.create(room, checked)  # spends the minute's only create
+    sent = len(control.methods())
     outcome: list[BaseException] = []
 
     def create() -> None:
@@ -129,19 +137,21 @@ def test_cancel_stops_a_call_that_is_retrying(
     caller = threading.Thread(target=create, daemon=True)
     caller.start()
     deadline = time.monotonic() + 10
-    while "spaces.create" not in control.methods() and time.monotonic() < deadline:
+    while (waiting_for == "retry") and len(control.methods()) == sent:
+        assert time.monotonic() < deadline
         time.sleep(0.05)
-    assert "spaces.create" in control.methods()
+    time.sleep(0.5)  # now sleeping between retries, or waiting for quota
+    assert caller.is_alive()
     started = time.monotonic()
     host.call("Cancel", empty_pb2.Empty())
     caller.join(timeout=5)
-    assert not caller.is_alive(), "the create kept retrying after Cancel"
+    assert not caller.is_alive(), "the create kept waiting after Cancel"
     assert time.monotonic() - started < 5
     [error] = outcome
     assert isinstance(error, PluginError)
-    assert error.code is grpc.StatusCode.CANCELLED
-    assert "spaces.create" in error.details and "cancelled" in error.details
+    assert error.code is grpc.StatusCode.CANCELLED, error.details
+    assert "spaces.create spaces: cancelled" in error.details
     assert "Traceback" not in error.details
     attempts = len(control.methods())
-    time.sleep(1.5)  # the longest first backoffs: nothing is sent after the cancel
+    time.sleep(1.5)  # longer than the first backoffs: nothing is sent after the cancel
     assert len(control.methods()) == attempts
