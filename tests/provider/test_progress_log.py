@@ -14,7 +14,8 @@ import pytest
 
 import pulumi_meet as meet
 from pulumi_meet.dynamic.engine_log import engine_address_from_argv
-from tests.engine import INFO, Engine, EngineLog, ProviderHost
+from tests.engine import Engine, ProviderHost
+from tests.process import INFO, EngineLog
 from tests.provider.conftest import DEFAULT_USER, Control
 
 WINDOW = 2.0
