@@ -1,7 +1,7 @@
 """Waits for quota and retries after faults reach the engine's log (what ``pulumi up`` shows).
 
 A real provider host is started the way the engine starts it — with the engine's address as its
-first argument — next to a fake engine (:class:`tests.engine.EngineLog`) recording ``Log``.
+first argument — next to a fake engine (:class:`tests.process.EngineLog`) recording ``Log``.
 """
 
 from __future__ import annotations
