@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import queue
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -47,10 +45,12 @@ import pulumi.runtime
 from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import engine_pb2, provider_pb2, provider_pb2_grpc
 from pulumi.runtime.settings import ROOT, SETTINGS, _get_rpc_manager
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from tests.process import ServedProcess
 
 __all__ = [
     "Aborted",
@@ -59,7 +59,6 @@ __all__ = [
     "DiffOutcome",
     "Engine",
     "EngineError",
-    "EngineLog",
     "ProviderError",
     "ProviderHost",
     "ReadOutcome",
@@ -74,7 +73,6 @@ _SECRET_SIG = rpc._special_sig_key  # the SDK's wire marker of a secret value
 # The engine puts no deadline on provider calls (paced creates can queue for minutes); this
 # bound only keeps a hung test from hanging forever.
 _CALL_TIMEOUT_SECONDS = 600.0
-_START_TIMEOUT_SECONDS = 30.0
 _SAFE_ENV_KEYS = (
     "PATH",
     "HOME",
@@ -309,67 +307,6 @@ class ReadOutcome:
     inputs: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
-class LogEntry:
-    """One ``Log`` request the engine received."""
-
-    severity: int
-    message: str
-    urn: str
-    ephemeral: bool
-
-
-class EngineLog(engine_pb2_grpc.EngineServicer):
-    """The engine's side of ``pulumirpc.Engine``, recording ``Log`` requests.
-
-    The real engine starts a provider plugin with its address as the first argument; give this
-    one's :attr:`address` to :class:`ProviderHost` (``engine=``) to see what a provider logs.
-    """
-
-    def __init__(self) -> None:
-        self.entries: list[LogEntry] = []
-        self._lock = threading.Lock()
-        self._server: grpc.Server | None = None
-        self.address = ""
-
-    def start(self) -> EngineLog:
-        """Serve on a loopback port (:attr:`address`)."""
-        from concurrent.futures import ThreadPoolExecutor
-
-        server = grpc.server(ThreadPoolExecutor(max_workers=2))
-        engine_pb2_grpc.add_EngineServicer_to_server(self, server)
-        port = server.add_insecure_port("127.0.0.1:0")
-        server.start()
-        self._server = server
-        self.address = f"127.0.0.1:{port}"
-        return self
-
-    def stop(self) -> None:
-        """Stop serving (idempotent)."""
-        server, self._server = self._server, None
-        if server is not None:
-            server.stop(grace=None).wait(timeout=5)
-
-    def __enter__(self) -> EngineLog:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-    def Log(self, request: Any, context: Any) -> Any:
-        with self._lock:
-            self.entries.append(
-                LogEntry(request.severity, request.message, request.urn, request.ephemeral)
-            )
-        return _empty()
-
-    def messages(self, severity: int | None = None) -> list[str]:
-        """The logged messages (of one severity, e.g. ``engine_pb2.INFO``), in order."""
-        with self._lock:
-            return [e.message for e in self.entries if severity in (None, e.severity)]
-
-
-INFO = engine_pb2.INFO
 WARNING = engine_pb2.WARNING
 
 
@@ -378,8 +315,8 @@ class ProviderHost:
 
     ``env`` is the whole environment of the process beyond a few harmless variables (PATH,
     HOME, locale, PYTHONPATH): nothing else leaks in from the test process. ``engine`` is the
-    address of an :class:`EngineLog`, passed as the real engine passes its own (the first
-    argument). Use as a context manager, or call :meth:`stop`.
+    address of a :class:`tests.process.EngineLog`, passed as the real engine passes its own
+    (the first argument). Use as a context manager, or call :meth:`stop`.
     """
 
     def __init__(
@@ -402,10 +339,8 @@ class ProviderHost:
         self.calls: list[tuple[str, str]] = []
         """Every gRPC call made: (method, urn)."""
         self.configured = False
-        self._stdout: list[str] = []
-        self._stderr: list[str] = []
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[str] | None = None
+        self._process: ServedProcess | None = None
         self._channel: grpc.Channel | None = None
         self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
 
@@ -413,61 +348,31 @@ class ProviderHost:
 
     def start(self) -> ProviderHost:
         """Start the process and connect; returns self once the provider answers."""
-        if self._process is not None:
+        if self._process is not None and self._process.running:
             # A second process would replace the first, which would then never be stopped.
             raise RuntimeError("this ProviderHost is already started")
-        self._process = subprocess.Popen(
-            [self.python, "-u", "-m", "pulumi.dynamic", *([self.engine] if self.engine else [])],
-            cwd=self.cwd,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        first_lines: queue.Queue[str] = queue.Queue()
-        assert self._process.stdout is not None and self._process.stderr is not None
-        self._pump(self._process.stdout, self._stdout, first_lines)
-        self._pump(self._process.stderr, self._stderr, None)
+        argv = [self.python, "-u", "-m", "pulumi.dynamic", *([self.engine] if self.engine else [])]
+        # SIGINT: the host stops its gRPC server cleanly.
+        self._process = ServedProcess(argv, env=self.env, cwd=self.cwd, stop_signal=2)
         try:
-            port = int(first_lines.get(timeout=_START_TIMEOUT_SECONDS).strip())
-        except (queue.Empty, ValueError):
-            self.stop()
-            raise EngineError(f"provider host did not print its port:\n{self.stderr}") from None
+            port = self._process.start()
+        except RuntimeError as error:
+            raise EngineError(str(error)) from None
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
         self._call("GetPluginInfo", "", self._stub.GetPluginInfo, _empty())
         return self
-
-    def _pump(self, stream: Any, sink: list[str], first: queue.Queue[str] | None) -> None:
-        def run() -> None:
-            for number, line in enumerate(stream):
-                if first is not None and number == 0:
-                    first.put(line)
-                    continue
-                with self._lock:
-                    sink.append(line)
-
-        threading.Thread(target=run, daemon=True, name="provider-host-output").start()
 
     def stop(self) -> None:
         """Close the channel and stop the process (SIGINT, then kill after 5 s). Idempotent."""
         if self._channel is not None:
             self._channel.close()
             self._channel = None
-        process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.send_signal(2)  # SIGINT: the host stops its gRPC server cleanly
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        if self._process is not None:
+            self._process.stop()
 
     def __enter__(self) -> ProviderHost:
-        return self.start() if self._process is None else self
+        return self.start() if self._process is None or not self._process.running else self
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
@@ -475,13 +380,11 @@ class ProviderHost:
     @property
     def stdout(self) -> str:
         """Everything the process printed on stdout after its port line."""
-        with self._lock:
-            return "".join(self._stdout)
+        return self._process.stdout if self._process is not None else ""
 
     @property
     def stderr(self) -> str:
-        with self._lock:
-            return "".join(self._stderr)
+        return self._process.stderr if self._process is not None else ""
 
     @property
     def pid(self) -> int | None:

@@ -1,24 +1,22 @@
 """A harness that drives the ``pulumi-resource-meet`` plugin the way the Pulumi engine does.
 
 ``PluginHost(env, cwd)`` starts the installed console script (from this interpreter's
-environment) with the address of a :class:`FakeEngine` (a real gRPC ``pulumirpc.Engine`` that
-records ``Log`` calls), reads the port from the first stdout line, and speaks
-``pulumirpc.ResourceProvider`` to it: GetPluginInfo, GetSchema, CheckConfig/Configure (config as
-``variables`` keyed ``meet:config:<key>`` and as ``args``), Check, Diff, Create, Read, Update,
-Delete, Invoke. Property values cross as ``google.protobuf.Struct`` with the engine's wire forms
-(the unknown sentinel, the secret wrapper). Every call is recorded; stdout and stderr are kept.
+environment) with the address of a :class:`tests.process.EngineLog` (a real gRPC
+``pulumirpc.Engine`` that records ``Log`` calls), reads the port from the first stdout line,
+and speaks ``pulumirpc.ResourceProvider`` to it: GetPluginInfo, GetSchema,
+CheckConfig/Configure (config as ``variables`` keyed ``meet:config:<key>`` and as ``args``),
+Check, Diff, Create, Read, Update, Delete, Invoke. Property values cross as
+``google.protobuf.Struct`` with the engine's wire forms (the unknown sentinel, the secret
+wrapper). Every call is recorded; stdout and stderr are kept.
 """
 
 from __future__ import annotations
 
 import os
-import queue
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Mapping
-from concurrent import futures
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +24,14 @@ from typing import Any
 import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from tests.process import EngineLog, ServedProcess, safe_environment
 
 __all__ = [
     "PLUGIN",
     "UNKNOWN",
     "DiffOutcome",
-    "FakeEngine",
     "PluginError",
     "PluginHost",
     "secret",
@@ -45,8 +44,6 @@ UNKNOWN = rpc.UNKNOWN
 """The engine's wire form of an unknown value."""
 _SECRET_SIG = rpc._special_sig_key
 _SECRET_VALUE = rpc._special_secret_sig
-_SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-_START_TIMEOUT_SECONDS = 30.0
 _CALL_TIMEOUT_SECONDS = 120.0
 
 
@@ -90,41 +87,6 @@ class PluginError(Exception):
         self.details = details
 
 
-class _EngineServicer(engine_pb2_grpc.EngineServicer):
-    def __init__(self, engine: FakeEngine) -> None:
-        self.engine = engine
-
-    def Log(self, request: Any, context: Any) -> Any:
-        with self.engine.lock:
-            self.engine.logs.append(request.message)
-        return empty_pb2.Empty()
-
-    def GetRootResource(self, request: Any, context: Any) -> Any:
-        return engine_pb2.GetRootResourceResponse(urn="")
-
-    def SetRootResource(self, request: Any, context: Any) -> Any:
-        return engine_pb2.SetRootResourceResponse()
-
-
-class FakeEngine:
-    """A loopback ``pulumirpc.Engine`` server that records the plugin's Log messages."""
-
-    def __init__(self) -> None:
-        self.logs: list[str] = []
-        self.lock = threading.Lock()
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        engine_pb2_grpc.add_EngineServicer_to_server(_EngineServicer(self), self._server)
-        self.port = self._server.add_insecure_port("127.0.0.1:0")
-        self.address = f"127.0.0.1:{self.port}"
-
-    def start(self) -> FakeEngine:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop(grace=None).wait(5)
-
-
 @dataclass
 class DiffOutcome:
     changes: int
@@ -147,80 +109,55 @@ class PluginHost:
     ) -> None:
         from pulumi_meet.client import ledger
 
-        self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
+        self.env = safe_environment()
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
         self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
         self.env.update(env or {})
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.calls: list[str] = []
-        self.engine = FakeEngine()
+        self.engine = EngineLog()
         self.returncode: int | None = None
-        self._stdout: list[str] = []
-        self._stderr: list[str] = []
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[str] | None = None
+        self._process: ServedProcess | None = None
         self._channel: grpc.Channel | None = None
         self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> PluginHost:
-        if self._process is not None:
+        if self._process is not None and self._process.running:
             raise RuntimeError("this PluginHost is already started")
         self.engine.start()
-        self._process = subprocess.Popen(
-            [str(PLUGIN), self.engine.address],
-            cwd=self.cwd,
+        # SIGTERM, as the engine stops a plugin; a clean stop is quick, so a kill after 10 s.
+        self._process = ServedProcess(
+            [PLUGIN, self.engine.address],
             env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            cwd=self.cwd,
+            stop_signal=signal.SIGTERM,
+            stop_timeout=10,
         )
-        first_line: queue.Queue[str] = queue.Queue()
-        assert self._process.stdout is not None and self._process.stderr is not None
-        self._pump(self._process.stdout, self._stdout, first_line)
-        self._pump(self._process.stderr, self._stderr, None)
         try:
-            port = int(first_line.get(timeout=_START_TIMEOUT_SECONDS).strip())
-        except (queue.Empty, ValueError):
-            self.stop()
-            raise RuntimeError(f"the plugin did not print its port:\n{self.stderr}") from None
+            port = self._process.start()
+        except RuntimeError:
+            self.engine.stop()
+            raise
         self.port = port
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
         return self
-
-    def _pump(self, stream: Any, sink: list[str], first: queue.Queue[str] | None) -> None:
-        def run() -> None:
-            for number, line in enumerate(stream):
-                if first is not None and number == 0:
-                    first.put(line)
-                    continue
-                with self._lock:
-                    sink.append(line)
-
-        threading.Thread(target=run, daemon=True, name="plugin-output").start()
 
     def stop(self) -> None:
         """Close the channel, SIGTERM the plugin (kill after 10 s), stop the engine. Idempotent."""
         if self._channel is not None:
             self._channel.close()
             self._channel = None
-        process, self._process = self._process, None
-        if process is not None:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
-            self.returncode = process.returncode
-            self.engine.stop()
+        if self._process is not None and self._process.running:
+            self._process.stop()
+            self.returncode = self._process.returncode
+        self.engine.stop()
 
     def __enter__(self) -> PluginHost:
-        return self.start() if self._process is None else self
+        return self.start() if self._process is None or not self._process.running else self
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
@@ -231,13 +168,11 @@ class PluginHost:
 
     @property
     def stdout(self) -> str:
-        with self._lock:
-            return "".join(self._stdout)
+        return self._process.stdout if self._process is not None else ""
 
     @property
     def stderr(self) -> str:
-        with self._lock:
-            return "".join(self._stderr)
+        return self._process.stderr if self._process is not None else ""
 
     # ------------------------------------------------------------------ calls
 

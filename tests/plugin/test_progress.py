@@ -36,8 +36,8 @@ def test_a_wait_for_quota_reaches_the_engine_log(
         assert len(set(pool.map(create, range(4)))) == 4
     statuses = [c["status"] for c in control.calls() if c["apiMethod"] == "spaces.create"]
     assert statuses == [200] * 4  # paced: no 429
-    waits = [m for m in plugin.engine.logs if "waiting" in m]
-    assert waits, plugin.engine.logs
+    waits = [m for m in plugin.engine.messages() if "waiting" in m]
+    assert waits, plugin.engine.messages()
     assert re.fullmatch(
         rf"pulumi-meet: waiting \d+ s for {re.escape(DEFAULT_USER)}'s create quota "
         r"\(2 per 2 s\); \d+ rooms queued",

@@ -51,7 +51,7 @@ def test_no_credential_material_anywhere(control: Control, start_plugin: PluginF
         plugin.read(ROOM, "spaces/AAAAAAAAAAAA", {"owner": OWNER})
     texts.append(failed.value.details)
     plugin.stop()
-    texts += [plugin.stdout, plugin.stderr, *plugin.engine.logs]
+    texts += [plugin.stdout, plugin.stderr, *plugin.engine.messages()]
     assert leaks("\n".join(texts), secrets) == []
 
 

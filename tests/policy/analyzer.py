@@ -20,21 +20,17 @@ The interpreter: like the CLI, the analyzer runs in the pack's own virtualenv (P
 environment's google-apps-meet needs protobuf 6.
 
 The engine address: pulumi-policy 1.21 parses it and never dials it (its log calls go to stderr),
-but :class:`Analyzer` passes the address of a real :class:`FakeEngine` that records ``Log`` calls,
-so a pack that logged through the engine would be seen too.
+but :class:`Analyzer` passes the address of a real :class:`tests.process.EngineLog` that records
+``Log`` calls, so a pack that logged through the engine would be seen too.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import queue
 import subprocess
 import sys
-import threading
 from collections.abc import Iterable, Mapping
-from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,23 +40,22 @@ import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, engine_pb2_grpc
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from tests.process import EngineLog, ServedProcess, safe_environment
 
 __all__ = [
     "PACK_DIR",
     "Analyzer",
     "Diagnostic",
     "EngineResource",
-    "FakeEngine",
     "engine_properties",
     "pack_python",
 ]
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policy-pack"
 _INSTALL_TIMEOUT_SECONDS = 600.0
-_START_TIMEOUT_SECONDS = 30.0
 _CALL_TIMEOUT_SECONDS = 30.0
-_SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
 _LEVELS = {
     "advisory": analyzer_pb2.ADVISORY,
     "mandatory": analyzer_pb2.MANDATORY,
@@ -99,27 +94,6 @@ def pack_python(pack_dir: Path = PACK_DIR) -> Path:
             raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
     marker.write_text(digest)
     return python
-
-
-class FakeEngine(engine_pb2_grpc.EngineServicer):
-    """The ``pulumirpc.Engine`` service an analyzer may log to; records every ``Log`` call."""
-
-    def __init__(self) -> None:
-        self.logs: list[tuple[int, str]] = []
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        engine_pb2_grpc.add_EngineServicer_to_server(self, self._server)
-        self.port = self._server.add_insecure_port("127.0.0.1:0")
-
-    def Log(self, request: Any, context: Any) -> empty_pb2.Empty:
-        self.logs.append((int(request.severity), str(request.message)))
-        return empty_pb2.Empty()
-
-    def start(self) -> FakeEngine:
-        self._server.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.stop(grace=None)
 
 
 @dataclass(frozen=True)
@@ -244,80 +218,50 @@ class Analyzer:
     ) -> None:
         self.pack_dir = pack_dir
         self.python = python or pack_python(pack_dir)
-        self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
+        self.env = safe_environment("PYTHONPATH")
         self.env.update(env or {})
-        self.engine = FakeEngine()
-        self._stderr: list[str] = []
-        self._process: subprocess.Popen[str] | None = None
+        self.engine = EngineLog()
+        self._process: ServedProcess | None = None
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
     def start(self) -> Analyzer:
-        """Start the process; returns once its port is printed and a GetPluginInfo answered."""
+        """Start the process; returns once its port is printed (RuntimeError with its stderr)."""
         self.engine.start()
-        self._process = subprocess.Popen(
-            [
-                str(self.python),
-                "-u",
-                "-m",
-                "pulumi.policy",
-                f"127.0.0.1:{self.engine.port}",
-                str(self.pack_dir),
-            ],
-            cwd=self.pack_dir,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self._process.stdout is not None and self._process.stderr is not None
-        first: queue.Queue[str] = queue.Queue()
-        threading.Thread(
-            target=lambda: first.put(self._process.stdout.readline()),  # type: ignore[union-attr]
-            daemon=True,
-        ).start()
-        stderr_pump = threading.Thread(target=self._pump_stderr, daemon=True)
-        stderr_pump.start()
+        argv = [
+            str(self.python),
+            "-u",
+            "-m",
+            "pulumi.policy",
+            self.engine.address,
+            str(self.pack_dir),
+        ]
+        # SIGINT: the pack's server loop stops on KeyboardInterrupt.
+        self._process = ServedProcess(argv, env=self.env, cwd=self.pack_dir)
         try:
-            port = int(first.get(timeout=_START_TIMEOUT_SECONDS).strip())
-        except (queue.Empty, ValueError):
-            # A pack that failed to load exits on its own: collect all it said on stderr.
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self._process.wait(timeout=2)
-            stderr_pump.join(timeout=2)
-            self.stop()
-            raise RuntimeError(f"the analyzer printed no port:\n{self.stderr}") from None
+            port = self._process.start()
+        except RuntimeError:
+            self.engine.stop()
+            raise
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         return self
 
-    def _pump_stderr(self) -> None:
-        assert self._process is not None and self._process.stderr is not None
-        for line in self._process.stderr:
-            self._stderr.append(line)
-
     @property
     def stderr(self) -> str:
-        return "".join(self._stderr)
+        return self._process.stderr if self._process is not None else ""
 
     def stop(self) -> None:
         """Stop the process the way the engine does (SIGINT, then kill) and the fake engine."""
         if self._channel is not None:
             self._channel.close()
             self._channel = None
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(2)  # the pack's server loop stops on KeyboardInterrupt
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        if self._process is not None:
+            self._process.stop()
         self.engine.stop()
 
     def __enter__(self) -> Analyzer:
-        return self.start() if self._process is None else self
+        return self.start() if self._process is None or not self._process.running else self
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()

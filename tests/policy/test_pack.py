@@ -69,7 +69,7 @@ def test_the_pack_starts_and_describes_itself_as_the_engine_expects(
         assert struct_to_dict(policy.configSchema.properties), policy.name
     # Started cleanly: nothing on stderr, nothing logged through the engine.
     assert analyzer.stderr == ""
-    assert analyzer.engine.logs == []
+    assert analyzer.engine.messages() == []
 
 
 def test_the_example_config_is_valid_and_every_default_matches_the_schema(

@@ -1,7 +1,7 @@
 """Waits for quota and retries after faults reach the engine's log (what ``pulumi up`` shows).
 
 A real provider host is started the way the engine starts it — with the engine's address as its
-first argument — next to a fake engine (:class:`tests.engine.EngineLog`) recording ``Log``.
+first argument — next to a fake engine (:class:`tests.process.EngineLog`) recording ``Log``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import pytest
 
 import pulumi_meet as meet
 from pulumi_meet.dynamic.engine_log import engine_address_from_argv
-from tests.engine import INFO, Engine, EngineLog, ProviderHost
+from tests.engine import Engine, ProviderHost
+from tests.process import INFO, EngineLog
 from tests.provider.conftest import DEFAULT_USER, Control
 
 WINDOW = 2.0
