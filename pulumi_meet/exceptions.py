@@ -10,6 +10,8 @@ Hierarchy::
     ├── TransportError             the network failed and retries did not help
     ├── CreateOutcomeUnknown       the answer to a create was lost after the request was sent:
     │                              the object may exist; the message says how to adopt it
+    ├── Cancelled                  the engine cancelled the operation (Ctrl-C, `pulumi cancel`)
+    │                              while the call waited to retry
     └── ApiError                   the API answered with an error (google.rpc.Status envelope)
         ├── InvalidArgument        400 INVALID_ARGUMENT
         ├── FailedPrecondition     400 FAILED_PRECONDITION
@@ -36,6 +38,7 @@ from typing import Any, ClassVar
 __all__ = [
     "AlreadyExists",
     "ApiError",
+    "Cancelled",
     "ConfigurationError",
     "CreateOutcomeUnknown",
     "CredentialsError",
@@ -106,6 +109,19 @@ class CreateOutcomeUnknown(MeetError):
         self.method = method
         self.resource = resource
         self.cause = cause
+
+
+class Cancelled(MeetError):
+    """The engine cancelled the operations in flight; a call stopped instead of retrying.
+
+    Raised only before an attempt, never between sending a request and reading its answer, so
+    nothing was created or changed by the attempt that did not happen.
+    """
+
+    def __init__(self, message: str, *, method: str, resource: str) -> None:
+        super().__init__(message)
+        self.method = method
+        self.resource = resource
 
 
 class ApiError(MeetError):

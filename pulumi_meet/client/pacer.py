@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from pulumi_meet.client import progress
+from pulumi_meet.client import cancellation, progress
 from pulumi_meet.client.ledger import Ledger, LedgerKey, LedgerRefusal
 from pulumi_meet.client.pacing import Admission, SlidingWindowLimiter, get_limiter
 from pulumi_meet.client.quota import QuotaBucket, capacity_per_window
@@ -175,6 +175,8 @@ class _Pacer:
         try:
             while True:
                 with self._cond:
+                    if cancellation.cancelled():
+                        raise cancellation.WaitCancelled
                     outcome = self._decide(waiter, call, ledger)
                     if isinstance(outcome, Ticket):
                         self._cond.notify_all()
@@ -283,6 +285,7 @@ class _Pacer:
 
 
 _PACER = _Pacer()
+cancellation.on_cancel(_PACER.wake)  # a cancelled wait for quota ends now, not at its next poll
 
 
 def admit(call: QuotaCall, ledger: Ledger | None = None) -> Ticket:

@@ -30,8 +30,8 @@ from google.auth.transport.requests import AuthorizedSession
 
 from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
+from pulumi_meet.client import cancellation, progress
 from pulumi_meet.client import pacer as _pacer
-from pulumi_meet.client import progress
 from pulumi_meet.client.ledger import Ledger, open_ledger
 from pulumi_meet.client.quota import READ, QuotaBucket, quota_project
 from pulumi_meet.client.retry import (
@@ -51,6 +51,7 @@ from pulumi_meet.client.settings import (
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,
+    Cancelled,
     CreateOutcomeUnknown,
     CredentialsError,
     FailedPrecondition,
@@ -290,6 +291,19 @@ def _throttled_scope(body: bytes) -> str:
     return "user"
 
 
+def _raise_if_cancelled(context: CallContext) -> None:
+    if not cancellation.cancelled():
+        return
+    made = context.attempts - 1  # `attempts` numbers the attempt about to be sent
+    when = "before it was sent" if made == 0 else f"after {made} attempt(s), before the next"
+    raise Cancelled(
+        f"{context.method.id} {context.resource}: cancelled {when} (the engine is stopping: "
+        "Ctrl-C or `pulumi cancel`). Run `pulumi refresh`, then `pulumi up` again.",
+        method=context.method.id,
+        resource=context.resource,
+    )
+
+
 def _report_retry(context: CallContext, cause: str, delay: float) -> None:
     """Tell the person watching that a call is retried (and why), not silently slow."""
     progress.report(
@@ -365,7 +379,7 @@ class Transport:
         acting_as: str | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = cancellation.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
@@ -456,6 +470,7 @@ class Transport:
         budget = RetryBudget(self._policy, clock=self._clock, rng=self._rng)
         while True:
             context = CallContext(method, resource, identity, budget.attempts)
+            _raise_if_cancelled(context)
             outcome = self._attempt(request, quota, ledger, context, budget)
             if isinstance(outcome, dict):
                 return outcome
@@ -471,7 +486,11 @@ class Transport:
     ) -> dict[str, Any] | float:
         """One attempt: the answer, or the delay before the next attempt (raises when done)."""
         method = request.method
-        admission = _pacer.admit(quota, ledger)
+        try:
+            admission = _pacer.admit(quota, ledger)
+        except cancellation.WaitCancelled:
+            _raise_if_cancelled(context)
+            raise
         started = self._clock()
         try:
             response = self._send(request)

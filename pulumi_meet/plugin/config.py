@@ -24,6 +24,9 @@ class ConfigKey:
     description: str
     environment: tuple[str, ...] = ()
     secret: bool = False
+    list_ok: bool = False
+    """A YAML list is accepted too. The engine JSON-encodes a structured value in
+    ``ConfigureRequest.variables``, so the plugin decodes such a key's JSON list there."""
 
 
 CONFIG_KEYS: Final[tuple[ConfigKey, ...]] = (
@@ -44,6 +47,7 @@ CONFIG_KEYS: Final[tuple[ConfigKey, ...]] = (
         "scopes",
         "string",
         "OAuth scopes, short names or URLs, comma-separated (default `meetings.space.created`).",
+        list_ok=True,
     ),
     ConfigKey(
         "emulatorHost",

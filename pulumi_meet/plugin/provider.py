@@ -11,7 +11,6 @@ result back. Check, Diff and every preview make no API call and need no credenti
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import json
 from collections.abc import Callable, Mapping
@@ -61,6 +60,7 @@ __all__ = ["MeetProvider", "UnknownToken"]
 _T = TypeVar("_T")
 _UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the wire form core recognises
 _SECRET_KEYS: Final = frozenset(key.name for key in CONFIG_KEYS if key.secret)
+_LIST_KEYS: Final = frozenset(key.name for key in CONFIG_KEYS if key.list_ok)
 # Blocking API calls run here: the engine sends up to `--parallel` calls at once (default 10+).
 _EXECUTOR: Final = ThreadPoolExecutor(max_workers=32, thread_name_prefix="meet-op")
 
@@ -119,14 +119,6 @@ def property_map(
     }
 
 
-def _variable(text: str | None) -> Any:
-    """A ``variables`` entry: the engine JSON-encodes structured config (a list of scopes)."""
-    if text is not None and text.lstrip().startswith("["):
-        with contextlib.suppress(ValueError):
-            return json.loads(text)
-    return text
-
-
 def secret_names(*maps: Mapping[str, PropertyValue]) -> frozenset[str]:
     """The top-level properties of ``maps`` that are, or hold, a secret."""
     return frozenset(
@@ -138,6 +130,21 @@ def _echoed(name: str) -> str:
     """The input an output echoes: ``declaredConfig`` -> ``config``; others are themselves."""
     rest = name.removeprefix("declared")
     return rest[:1].lower() + rest[1:] if rest != name and rest[:1].isupper() else name
+
+
+def _variable(key: str, text: str | None) -> Any:
+    """A ``meet:config:<key>`` variable as ``args`` would carry it.
+
+    The engine JSON-encodes a structured config value (a YAML list of scopes) in ``variables``;
+    for a key that takes a list, text that parses as a JSON list is that list.
+    """
+    if text is None or key not in _LIST_KEYS or not text.lstrip().startswith("["):
+        return text
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return text  # not JSON after all: Settings reports the text as it is
+    return decoded if isinstance(decoded, list) else text
 
 
 def _failures(violations: list[Violation]) -> list[CheckFailure]:
@@ -219,6 +226,13 @@ class MeetProvider(Provider):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(_EXECUTOR, functools.partial(function, *args, **kwargs))
 
+    async def cancel(self) -> None:
+        """The engine is stopping: calls waiting to retry or for quota stop (``Cancelled``)
+        instead of waiting for up to meet:maxRetryDurationSeconds. A request sent finishes."""
+        from pulumi_meet.client import cancellation
+
+        cancellation.cancel()
+
     # ---------------------------------------------------------------- schema and configuration
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
@@ -279,7 +293,7 @@ class MeetProvider(Provider):
             key = name.removeprefix("meet:")
             value = args.get(key)
             if value is None or value == _UNKNOWN:
-                value = _variable(request.variables.get(f"meet:config:{key}"))
+                value = _variable(key, request.variables.get(f"meet:config:{key}"))
             return value
 
         self._settings = Settings.from_config(lookup)

@@ -49,8 +49,12 @@ _STATUSES: Final[tuple[tuple[type[errors.MeetError], grpc.StatusCode], ...]] = (
     (errors.Unavailable, grpc.StatusCode.UNAVAILABLE),
     (errors.TransportError, grpc.StatusCode.UNAVAILABLE),
     (errors.Internal, grpc.StatusCode.INTERNAL),
-    # The create may or may not have happened: gRPC's UNKNOWN says exactly that.
-    (errors.CreateOutcomeUnknown, grpc.StatusCode.UNKNOWN),
+    # The create was sent and may have happened. INTERNAL, as Google maps the HTTP 500 that
+    # causes it: not UNAVAILABLE or ABORTED, which invite a blind retry (a duplicate room), and
+    # not UNKNOWN, which is what an unhandled exception (a bug) gets. The message says what to do.
+    (errors.CreateOutcomeUnknown, grpc.StatusCode.INTERNAL),
+    # The engine cancelled (Ctrl-C, `pulumi cancel`) while the call waited to retry.
+    (errors.Cancelled, grpc.StatusCode.CANCELLED),
     # A resource type or function this package does not have (a newer program, an older plugin).
     (UnknownToken, grpc.StatusCode.UNIMPLEMENTED),
 )

@@ -160,20 +160,26 @@ def test_a_config_change_updates_the_provider_and_never_replaces_it(
     assert plugin.call("DiffConfig", request).changes == provider_pb2.DiffResponse.DIFF_NONE
 
 
-def test_structured_config_in_variables_only_is_json(
-    control: Control, start_plugin: PluginFactory
+@pytest.mark.parametrize(
+    ("scopes", "created"),
+    [
+        ('["meetings.space.created", "meetings.space.readonly"]', True),
+        ('["meetings.space.readonly"]', False),
+    ],
+)
+def test_a_list_of_scopes_arrives_json_encoded_in_variables(
+    control: Control, start_plugin: PluginFactory, scopes: str, created: bool
 ) -> None:
-    """Older engines send only ``variables``, where structured config is JSON-encoded."""
+    """The engine JSON-encodes a YAML list in ``variables``; the list is the scopes used."""
     plugin = start_plugin()
-    scopes = ["meetings.space.created", "meetings.space.readonly"]
-    request = provider_pb2.ConfigureRequest(
-        variables={
-            "meet:config:emulatorHost": control.host_port,
-            "meet:config:scopes": json.dumps(scopes),
-        },
-        acceptSecrets=True,
-    )
-    plugin.call("Configure", request)
+    variables = {"meet:config:emulatorHost": control.host_port, "meet:config:scopes": scopes}
+    plugin.call("Configure", provider_pb2.ConfigureRequest(variables=variables))
     checked, _ = plugin.check(ROOM, {}, {})
-    plugin.create(ROOM, checked)
-    assert control.methods() == ["spaces.create"]
+    if created:
+        _id, outputs = plugin.create(ROOM, checked)
+        assert outputs["owner"]
+    else:
+        with pytest.raises(PluginError) as failed:
+            plugin.create(ROOM, checked)
+        assert failed.value.code is grpc.StatusCode.PERMISSION_DENIED
+        assert "scope" in failed.value.details

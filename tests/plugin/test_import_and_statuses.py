@@ -129,13 +129,14 @@ def test_a_space_the_api_calls_not_found_on_update_is_not_found(
     assert error.code is grpc.StatusCode.NOT_FOUND
 
 
-def test_a_create_whose_answer_is_lost_is_unknown_and_says_how_to_adopt(
+def test_a_create_whose_answer_is_lost_is_internal_and_says_how_to_adopt(
     control: Control, plugin: PluginHost
 ) -> None:
     control.faults({"method": "spaces.create", "status": 500, "times": 1})
     checked, _ = plugin.check(ROOM, {}, {})
     error = _failure(lambda: plugin.create(ROOM, checked))
-    assert error.code is grpc.StatusCode.UNKNOWN
+    # Not UNKNOWN (an unhandled exception), nor a status inviting a blind retry.
+    assert error.code is grpc.StatusCode.INTERNAL
     assert "adopt" in error.details
     assert control.methods() == ["spaces.create"]  # never sent twice
 

@@ -8,14 +8,16 @@ import threading
 import time
 from pathlib import Path
 
+import grpc
 import pytest
+from google.protobuf import empty_pb2
 
 import pulumi_meet
 from pulumi_meet.plugin.arguments import parse_arguments
 from pulumi_meet.plugin.schema import SPACE, schema_text
 from tests.control import Control
 from tests.plugin.conftest import PluginFactory
-from tests.plugin.host import PLUGIN, PluginHost, urn
+from tests.plugin.host import PLUGIN, PluginError, PluginHost, urn
 
 
 def _processes_mentioning(text: str) -> list[int]:
@@ -104,3 +106,52 @@ def test_sigterm_stops_the_plugin_while_a_call_is_retrying(
     assert host.returncode == 0, host.stderr
     caller.join(timeout=5)
     assert outcome, "the create cannot have succeeded"
+
+
+@pytest.mark.parametrize("waiting_for", ["retry", "quota"])
+def test_cancel_stops_a_call_that_waits(
+    control: Control, start_plugin: PluginFactory, waiting_for: str
+) -> None:
+    """The engine's Cancel (Ctrl-C): a create sleeping between retries of 503s, or waiting for
+    its quota, stops with CANCELLED at once instead of waiting for up to a minute."""
+    host = start_plugin()
+    config = {"emulatorHost": control.host_port, "maxRetryDurationSeconds": "60"}
+    if waiting_for == "quota":
+        config.update(createsPerMinute="1", quotaLedger="off")
+    host.configure(config)
+    room = urn(SPACE, "stuck")
+    checked, _ = host.check(room, {}, {})
+    if waiting_for == "retry":
+        control.faults({"method": "spaces.create", "status": 503, "times": 1000})
+    else:
+        host.create(room, checked)  # spends the minute's only create
+    sent = len(control.methods())
+    outcome: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            host.create(room, checked)
+        except BaseException as error:
+            outcome.append(error)
+
+    caller = threading.Thread(target=create, daemon=True)
+    caller.start()
+    deadline = time.monotonic() + 10
+    while (waiting_for == "retry") and len(control.methods()) == sent:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)  # now sleeping between retries, or waiting for quota
+    assert caller.is_alive()
+    started = time.monotonic()
+    host.call("Cancel", empty_pb2.Empty())
+    caller.join(timeout=5)
+    assert not caller.is_alive(), "the create kept waiting after Cancel"
+    assert time.monotonic() - started < 5
+    [error] = outcome
+    assert isinstance(error, PluginError)
+    assert error.code is grpc.StatusCode.CANCELLED, error.details
+    assert "spaces.create spaces: cancelled" in error.details
+    assert "Traceback" not in error.details
+    attempts = len(control.methods())
+    time.sleep(1.5)  # longer than the first backoffs: nothing is sent after the cancel
+    assert len(control.methods()) == attempts
