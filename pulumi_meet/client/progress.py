@@ -3,7 +3,7 @@
 The client layer reports here when a call waits for quota or retries after a fault; each
 front-end installs the sink that puts those messages where its user is looking:
 
-- the dynamic provider host: the engine's log (`pulumi_meet.dynamic.engine_log`), so they appear
+- the dynamic provider host: the engine's log (`pulumi_meet.engine_log`), so they appear
   in ``pulumi up``'s output;
 - the provider plugin: the same `EngineLogSink`, built from the engine address its server was
   started with (``ProviderServicer._engine_address`` / the first argument of the plugin);

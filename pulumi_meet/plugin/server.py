@@ -29,7 +29,6 @@ from pulumi.runtime import proto
 
 import pulumi_meet
 from pulumi_meet import exceptions as errors
-from pulumi_meet.plugin.arguments import parse_arguments
 from pulumi_meet.plugin.names import camel_text
 from pulumi_meet.plugin.provider import UnknownToken
 
@@ -166,18 +165,23 @@ def _serve(args: list[str]) -> None:
     from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
     from pulumi.runtime.proto import provider_pb2_grpc
 
+    from pulumi_meet.client import progress
+    from pulumi_meet.engine_log import EngineLogSink, engine_address_from_argv
     from pulumi_meet.plugin.provider import MeetProvider
 
-    known = parse_arguments(args)
+    engine = engine_address_from_argv(["pulumi-resource-meet", *args])
+    if engine is None:
+        sys.stderr.write(
+            "usage: pulumi-resource-meet [engine flags] ENGINE_ADDRESS (started by the Pulumi "
+            "engine), or pulumi-resource-meet --schema\n"
+        )
+        raise SystemExit(2)
     # Waits for quota and retries after faults: in `pulumi up`'s output, through the engine's log.
-    from pulumi_meet.client import progress
-    from pulumi_meet.dynamic.engine_log import EngineLogSink
-
-    progress.install(EngineLogSink(known.engine))
+    progress.install(EngineLogSink(engine))
 
     async def serve() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-        servicer = MeetServicer(args, pulumi_meet.__version__, MeetProvider(), known.engine)
+        servicer = MeetServicer(args, pulumi_meet.__version__, MeetProvider(), engine)
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port("127.0.0.1:0")
         await server.start()

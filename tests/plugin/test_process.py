@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from google.protobuf import empty_pb2
 
 import pulumi_meet
-from pulumi_meet.plugin.arguments import parse_arguments
+from pulumi_meet.engine_log import engine_address_from_argv
 from pulumi_meet.plugin.schema import SPACE, schema_text
 from tests.control import Control
 from tests.plugin.conftest import PluginFactory
@@ -72,8 +73,17 @@ def test_a_second_start_is_refused(start_plugin: PluginFactory) -> None:
 def test_the_engine_address_is_found_among_the_engines_flags() -> None:
     """The engine may pass `--logtostderr -v=9 --tracing URL` before its address."""
     args = ["--logtostderr", "-v=9", "--tracing", "http://t:1", "--logflow", "127.0.0.1:5555"]
-    assert parse_arguments(args).engine == "127.0.0.1:5555"
-    assert parse_arguments(["127.0.0.1:7"]).engine == "127.0.0.1:7"
+    assert engine_address_from_argv([str(PLUGIN), *args]) == "127.0.0.1:5555"
+    assert engine_address_from_argv([str(PLUGIN), "127.0.0.1:7"]) == "127.0.0.1:7"
+
+
+def test_without_an_engine_address_the_plugin_says_how_it_is_started() -> None:
+    finished = subprocess.run(
+        [str(PLUGIN), "--logtostderr"], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert finished.returncode == 2
+    assert "usage: pulumi-resource-meet" in finished.stderr
+    assert "Traceback" not in finished.stderr
 
 
 def test_sigterm_stops_the_plugin_while_a_call_is_retrying(

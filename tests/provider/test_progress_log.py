@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import pulumi_meet as meet
-from pulumi_meet.dynamic.engine_log import engine_address_from_argv
+from pulumi_meet.engine_log import engine_address_from_argv
 from tests.engine import Engine, ProviderHost
 from tests.process import INFO, EngineLog
 from tests.provider.conftest import DEFAULT_USER, Control
