@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.client.conftest import Control, control, emulator
-from tests.engine import ProviderHost
+from tests.provider.conftest import start_host
 
 # The emulator and control fixtures are the client tests' own (same lifecycle: a fresh in-memory
 # emulator per test, the client caches reset around it).
-__all__ = ["Control", "control", "emulator"]
+__all__ = ["Control", "control", "emulator", "start_host"]
 
 
 @pytest.fixture
@@ -30,18 +28,3 @@ def fast_retries(mocker: Any) -> None:
 
     mocker.patch.object(_transport.JITTER, "uniform", return_value=0.0)
     mocker.patch.object(auth_backoff, "time", types.SimpleNamespace(sleep=lambda _s: None))
-
-
-@pytest.fixture
-def start_host(tmp_path: Path) -> Iterator[Callable[[Mapping[str, str]], ProviderHost]]:
-    """Start real provider hosts (``start_host(env)``); every one is stopped at teardown."""
-    hosts: list[ProviderHost] = []
-
-    def start(env: Mapping[str, str]) -> ProviderHost:
-        host = ProviderHost(env, tmp_path)
-        hosts.append(host)
-        return host.start()
-
-    yield start
-    for host in hosts:
-        host.stop()
