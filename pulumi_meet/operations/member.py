@@ -45,8 +45,6 @@ __all__ = [
 ]
 
 
-
-
 def check_member(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[schema.Violation]]:
     """The checked inputs (``None`` entries dropped) and every violation; unknowns pass."""
     inputs = {key: schema.strip_nones(v) for key, v in news.items() if v is not None}
