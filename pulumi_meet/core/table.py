@@ -192,13 +192,15 @@ class Table:
         yield from seen
 
     def describe(self, path: str) -> str:
-        """The description of a top-level property, a nested object or a record key."""
-        if path in self.objects:
+        """The description of a nested object (``config``…) or a record key (``phone_access.pin``).
+
+        A row's own description is ``row.description`` (an input and an output may share a name,
+        as ``owner`` does: see :meth:`input_row` and :meth:`output_row`).
+        """
+        try:
             return self.objects[path]
-        row = next((r for r in self.rows if r.property_path == path), None)
-        if row is None:
-            raise KeyError(f"{self.name} has no property {path}")
-        return row.description
+        except KeyError:
+            raise KeyError(f"{self.name} describes no object or record {path!r}") from None
 
     # ---------------------------------------------------------------- names
 
