@@ -259,12 +259,13 @@ class Table:
 
     def with_rows(self, *rows: Field, objects: Mapping[str, str] | None = None) -> Table:
         """This table with ``rows`` added (each after the last row of its top-level property,
-        else after the last API field) and ``objects`` described: how a test adds a field."""
+        else an API field after the last API field and any other row last) and ``objects``
+        described: how a test adds a field."""
         merged = list(self.rows)
         for row in rows:
             same = [i for i, r in enumerate(merged) if r.name == row.name]
-            api = [i for i, r in enumerate(merged) if r.is_api]
-            merged.insert((same or api)[-1] + 1, row)
+            api = [i for i, r in enumerate(merged) if r.is_api] if row.is_api else []
+            merged.insert((same or api or [len(merged) - 1])[-1] + 1, row)
         return Table(
             self.name, self.description, tuple(merged), {**self.objects, **(objects or {})}
         )
