@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from pulumi_meet.client.quota import BUCKETS
+from pulumi_meet.pacing.quota import BUCKETS
 
 __all__ = ["CONFIG_KEYS", "ConfigKey"]
 
