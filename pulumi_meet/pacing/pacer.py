@@ -151,6 +151,8 @@ class _Waiter:
     ready: bool = False
     """Its own bucket has room: it competes for the project's turn."""
     shared_blocked_until: float = field(default=-1.0)
+    since: float = 0.0
+    """When it started waiting (the pacer's clock)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class _Pacer:
         plan = self._plan(call)
         project = plan.project
         waiter = _Waiter(call.identity.lower(), plan.user, project, plan.keys, next(self._sequence))
+        waiter.since = self._clock()
         with self._cond:
             self._waiting.setdefault(project, []).append(waiter)
         try:
@@ -261,12 +264,20 @@ class _Pacer:
         return sum(1 for w in self._waiting.get(project, []) if w.ready and order(w) < mine)
 
     def _announcement(self, waiter: _Waiter, call: QuotaCall, wait: _Wait) -> str | None:
-        """The message for this wait, when it is long and its bucket was not announced lately."""
-        if wait.scope == "turn" or wait.seconds < _ANNOUNCE_MIN_WAIT:
+        """The message for this wait, when it is long and its bucket was not announced lately.
+
+        Calls of other processes in flight fill a bucket for an unknown time (the ledger says
+        "poll"): that wait is said once it has lasted a second.
+        """
+        now = self._clock()
+        polling = wait.shared and wait.seconds < _ANNOUNCE_MIN_WAIT
+        if (
+            wait.scope == "turn"
+            or (now - waiter.since if polling else wait.seconds) < _ANNOUNCE_MIN_WAIT
+        ):
             return None
         subject = waiter.owner if wait.scope == "user" else call.project
         key = (f"{call.endpoint} {wait.scope} {subject}", call.bucket.name)
-        now = self._clock()
         interval = max(1.0, min(10.0, call.window_seconds / 4))
         if now - self._announced.get(key, float("-inf")) < interval:
             return None
@@ -276,6 +287,12 @@ class _Pacer:
             queued = sum(1 for w in waiting if w.owner == waiter.owner)
         else:
             queued = len(waiting)
+        if polling:
+            return (
+                f"waiting for {call.describe(wait.scope)}, shared with other pulumi-meet "
+                f"processes whose calls in flight fill it ({round(now - waiter.since)} s so far); "
+                f"{queued} {call.bucket.noun} queued"
+            )
         shared = ", shared with other pulumi-meet processes" if wait.shared else ""
         return (
             f"waiting {max(1, round(wait.seconds))} s for {call.describe(wait.scope)}{shared}; "

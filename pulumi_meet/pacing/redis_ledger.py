@@ -150,6 +150,8 @@ class _Call:
 
     member: str
     keys: tuple[_Key, ...]
+    admitted_ms: int
+    """Redis's time of the admission (ms since the epoch)."""
 
 
 @dataclass(frozen=True)
@@ -213,11 +215,11 @@ class RedisLedger(Ledger):
         except redis.RedisError as error:
             self._lost(error)
             return self._local_admit(keys)
-        status, wait_ms = int(answer[0]), int(answer[1])
+        status, value = int(answer[0]), int(answer[1])  # full: (1 or 2, ms to wait); (0, now)
         if status:
-            wait = _POLL_SECONDS if wait_ms < 0 else wait_ms / 1000
+            wait = _POLL_SECONDS if value < 0 else value / 1000
             return LedgerRefusal(keys[status - 1], wait)
-        call = _Call(member, plan)
+        call = _Call(member, plan, value)
         with self._lock:
             self._in_flight[member] = call
         self._start_heartbeat()
