@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from pulumi_meet.exceptions import ConfigurationError
 
@@ -167,7 +167,9 @@ def _with_password(url: str, reveal: Callable[[str], str]) -> str:
         host = netloc.rpartition("@")[2]
         netloc = f"{user}:{reveal(parts.password)}@{host}"
     query = [(k, reveal(v) if k == "password" else v) for k, v in parse_qsl(parts.query, True)]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), parts.fragment))
+    # Built by hand: urlunsplit drops the `//` of `unix:///path` (an empty host).
+    text = f"{parts.scheme}://{netloc}{parts.path}"
+    return text + (f"?{urlencode(query)}" if query else "")
 
 
 # ------------------------------------------------------------------ parsing the setting
