@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 import pulumi_meet as meet
-from pulumi_meet.client.quota import BUCKETS
+from pulumi_meet.pacing.quota import BUCKETS
 from tests.engine import CapturedResource, ProviderHost, capture_program
 from tests.plugin.host import PluginHost
 

@@ -74,7 +74,7 @@ def _private_quota_ledger(
     hosts and CLI subprocesses of the harness are given this file (MEET_QUOTA_LEDGER); the
     environment of this process is left alone, so Settings built with and without it agree.
     """
-    from pulumi_meet.client import ledger
+    from pulumi_meet.pacing import ledger
 
     # Not in tmp_path: tests check that directory holds only what the command under test wrote.
     path = tmp_path_factory.mktemp("ledger") / "quota-ledger.sqlite"

@@ -328,7 +328,7 @@ class ProviderHost:
         engine: str | None = None,
     ) -> None:
         self.engine = engine
-        from pulumi_meet.client import ledger
+        from pulumi_meet.pacing import ledger
 
         self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
         # The ledger this process would use by default (a test's own, see tests/conftest.py).

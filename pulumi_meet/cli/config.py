@@ -26,6 +26,7 @@ from pulumi_meet.core.space_fields import (
     space_name_from_reference,
 )
 from pulumi_meet.exceptions import ConfigurationError
+from pulumi_meet.pacing.ledger import LEDGER_SETTING, ledger_setting
 
 if TYPE_CHECKING:
     from pulumi_meet.client.meet import MeetClient
@@ -39,6 +40,7 @@ __all__ = [
     "cli_wording",
     "email_argument",
     "emulator_host_argument",
+    "quota_ledger_argument",
     "scopes_argument",
     "space_argument",
 ]
@@ -58,6 +60,7 @@ FLAG_OF_KEY = {
     "meet:credentials": "--credentials",
     "meet:scopes": "--scopes",
     "meet:maxRetryDurationSeconds": "--max-retry-seconds",
+    "meet:quotaLedger": "--quota-ledger",
 }
 """The `meet:` stack key each connection flag stands for (and the flag its messages name)."""
 
@@ -122,6 +125,8 @@ emulator_host_argument = _checked_with(normalise_emulator_host, "meet:emulatorHo
 """argparse ``type=`` of ``--emulator-host``: host:port, an http(s) URL or ``embedded``."""
 scopes_argument = _checked_with(expand_scopes, "meet:scopes")
 """argparse ``type=`` of ``--scopes``: Meet scopes only, at least one."""
+quota_ledger_argument = _checked_with(ledger_setting, "meet:quotaLedger")
+"""argparse ``type=`` of ``--quota-ledger``: a file path, a Redis URL or ``off``."""
 
 
 def email_argument(text: str) -> str:
@@ -141,6 +146,7 @@ class ClientOptions:
     credentials_file: str | None = None
     scopes: str | None = None
     max_retry_seconds: float | None = None
+    quota_ledger: str | None = None
     db: str | None = None
     """``--db``: the embedded emulator's database (with ``--emulator-host embedded``)."""
 
@@ -153,6 +159,7 @@ class ClientOptions:
             credentials_file=getattr(args, "credentials", None),
             scopes=getattr(args, "scopes", None),
             max_retry_seconds=getattr(args, "max_retry_seconds", None),
+            quota_ledger=getattr(args, "quota_ledger", None),
             db=getattr(args, "db", None),
         )
 
@@ -169,6 +176,12 @@ class ClientOptions:
                 normalise_emulator_host(host)
             except ConfigurationError as error:
                 return str(error).replace("meet:emulatorHost / ", "")
+        ledger = env.get("MEET_QUOTA_LEDGER", "").strip() or None
+        if ledger is not None and self.quota_ledger is None:
+            try:
+                ledger_setting(ledger)
+            except ConfigurationError as error:
+                return str(error).replace(LEDGER_SETTING, "MEET_QUOTA_LEDGER")
         if self.db is not None and (host or "").lower() != EMBEDDED:
             return "--db applies only to the embedded emulator (--emulator-host embedded)"
         return None
@@ -193,6 +206,7 @@ class ClientOptions:
             "meet:scopes": self.scopes,
             "meet:credentials": self._credentials_text(),
             "meet:maxRetryDurationSeconds": f"{retry:g}",
+            "meet:quotaLedger": self.quota_ledger,
         }
         settings = Settings.from_config(keys.get, os.environ if environ is None else environ)
         if settings.emulator_host == EMBEDDED:

@@ -19,6 +19,7 @@ from pulumi_meet.cli.config import (
     ClientOptions,
     email_argument,
     emulator_host_argument,
+    quota_ledger_argument,
     scopes_argument,
     space_argument,
 )
@@ -104,6 +105,17 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "type": _positive_seconds,
             "help": "give up retrying transient failures after this long "
             f"(default: {CLI_RETRY_SECONDS:g})",
+        },
+    ),
+    (
+        ("--quota-ledger",),
+        {
+            "metavar": "PATH|URL",
+            "type": quota_ledger_argument,
+            "help": "where pulumi-meet processes share Meet's quotas, as meet:quotaLedger: a "
+            "SQLite file (this machine), redis://[:password@]host:port/db, rediss://... or "
+            "unix:///path.sock (every machine using that Redis), or 'off' (default: "
+            "$MEET_QUOTA_LEDGER, else ~/.pulumi-meet/quota-ledger.sqlite)",
         },
     ),
     (

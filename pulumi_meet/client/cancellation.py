@@ -2,7 +2,7 @@
 
 Set once and for good, because the engine's Cancel means "stop everything, I am shutting down":
 every retry loop (:mod:`pulumi_meet.client.transport`) and every wait for quota
-(:mod:`pulumi_meet.client.pacer`) stops at its next wait instead of running for up to
+(:mod:`pulumi_meet.pacing.pacer`) stops at its next wait instead of running for up to
 ``meet:maxRetryDurationSeconds``. A request already sent still gets its answer.
 """
 

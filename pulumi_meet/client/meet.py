@@ -12,10 +12,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from pulumi_meet.client.quota import CREATE, READ, WRITE
 from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
 from pulumi_meet.client.transport import ApiMethod, Transport
 from pulumi_meet.core.references import is_meeting_code
+from pulumi_meet.pacing.quota import CREATE, READ, WRITE
 
 __all__ = ["METHODS", "MeetClient", "get_client", "reset_clients"]
 
@@ -183,13 +183,13 @@ def get_client(settings: Settings, acting_as: str | None = None) -> MeetClient:
 def reset_clients() -> None:
     """Forget every cached client, credential and limiter (tests; a fresh emulator)."""
     from pulumi_meet.client import auth as _auth
-    from pulumi_meet.client import ledger as _ledger
-    from pulumi_meet.client import pacer as _pacer
-    from pulumi_meet.client import pacing as _pacing
+    from pulumi_meet.pacing import ledger as _ledger
+    from pulumi_meet.pacing import pacer as _pacer
+    from pulumi_meet.pacing import window as _window
 
     with _CLIENTS_LOCK:
         _CLIENTS.clear()
     _auth.reset_authorizations()
-    _pacing.reset_limiters()
+    _window.reset_limiters()
     _pacer.reset_pacer()
     _ledger.reset_ledgers()

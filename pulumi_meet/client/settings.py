@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from pulumi_meet.client.quota import BUCKETS, CREATE, READ, WRITE
 from pulumi_meet.core.references import email_violation
 from pulumi_meet.exceptions import ConfigurationError
+from pulumi_meet.pacing.ledger import ledger_setting
+from pulumi_meet.pacing.quota import BUCKETS, CREATE, READ, WRITE
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
@@ -128,7 +129,7 @@ class Settings:
     emulator_host: str | None = None
     """Base URL of an emulator (``http://host:port``), ``"embedded"``, or None for Google."""
     user: str = DEFAULT_USER
-    # The paces per bucket of client/quota.py (defaults: Google's quotas); from_config reads
+    # The paces per bucket of pacing/quota.py (defaults: Google's quotas); from_config reads
     # them through the bucket table, so a new bucket is one line there and two fields here.
     creates_per_minute: float = CREATE.user_default
     writes_per_minute: float = WRITE.user_default
@@ -143,11 +144,12 @@ class Settings:
     project_reads_per_minute: float = READ.project_default
     quota_project: str | None = None
     """`meet:quotaProject`: the label of the Cloud project whose quota the calls spend (None:
-    derived from the credentials, see `client.quota.quota_project`)."""
+    derived from the credentials, see `pacing.quota.quota_project`)."""
     quota_ledger: str | None = None
-    """`meet:quotaLedger` / ``MEET_QUOTA_LEDGER``: the SQLite file processes share the quota
-    through (None: `pulumi_meet.client.ledger.DEFAULT_PATH`), or ``off`` for in-process pacing
-    only."""
+    """`meet:quotaLedger` / ``MEET_QUOTA_LEDGER``: where processes share the quota
+    (`pulumi_meet.pacing.ledger`): a SQLite file (None: `pulumi_meet.pacing.ledger.DEFAULT_PATH`),
+    a Redis URL (its password replaced by a marker that means something in this process only),
+    or ``off`` for in-process pacing only."""
 
     @classmethod
     def from_config(
@@ -182,7 +184,7 @@ class Settings:
             request_timeout_seconds=reader.number("requestTimeoutSeconds", 60.0),
             max_retry_duration_seconds=reader.number("maxRetryDurationSeconds", 120.0),
             quota_project=reader.get("quotaProject"),
-            quota_ledger=reader.get("quotaLedger", "MEET_QUOTA_LEDGER"),
+            quota_ledger=ledger_setting(reader.get("quotaLedger", "MEET_QUOTA_LEDGER")),
             **paces,
         )
 

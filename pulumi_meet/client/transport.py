@@ -31,9 +31,6 @@ from google.auth.transport.requests import AuthorizedSession
 from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
 from pulumi_meet.client import cancellation, progress
-from pulumi_meet.client import pacer as _pacer
-from pulumi_meet.client.ledger import Ledger, open_ledger
-from pulumi_meet.client.quota import READ, QuotaBucket, quota_project
 from pulumi_meet.client.retry import (
     CREATE_SAFE_STATUSES,
     RETRYABLE_STATUSES,
@@ -66,6 +63,9 @@ from pulumi_meet.exceptions import (
     Unauthenticated,
     Unavailable,
 )
+from pulumi_meet.pacing import pacer as _pacer
+from pulumi_meet.pacing.ledger import Ledger, open_ledger
+from pulumi_meet.pacing.quota import READ, QuotaBucket, quota_project
 
 __all__ = [
     "JITTER",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from pulumi_meet.client.quota import BUCKETS
+from pulumi_meet.pacing.quota import BUCKETS
 
 __all__ = ["CONFIG_KEYS", "ConfigKey"]
 
@@ -86,8 +86,11 @@ CONFIG_KEYS: Final[tuple[ConfigKey, ...]] = (
     ConfigKey(
         "quotaLedger",
         "string",
-        "The SQLite file through which pulumi-meet processes on this machine share the quotas "
-        "(default `~/.pulumi-meet/quota-ledger.sqlite`; `off`: this process alone).",
+        "Where pulumi-meet processes share the quotas: a SQLite file (the processes of this "
+        "machine; default `~/.pulumi-meet/quota-ledger.sqlite`), a Redis or Valkey URL "
+        "(`redis://[:password@]host:port/db`, `rediss://`, `unix://`: every machine using it; "
+        "needs `pulumi-meet[redis]`; set it as a secret when it holds a password), or `off` "
+        "(this process alone).",
         ("MEET_QUOTA_LEDGER",),
     ),
     ConfigKey("quotaWindowSeconds", "number", "The window the pacing applies over (default 60 s)."),

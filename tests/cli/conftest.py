@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from pulumi_meet.cli.main import main
-from pulumi_meet.client import ledger
 from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.emulator import Emulator
+from pulumi_meet.pacing import ledger
 from tests.conftest import REPO_ROOT
 from tests.emulator.conftest import Control, MeetHttp, control, emulator, meet
 

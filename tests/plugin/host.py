@@ -107,7 +107,7 @@ class PluginHost:
     def __init__(
         self, env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
     ) -> None:
-        from pulumi_meet.client import ledger
+        from pulumi_meet.pacing import ledger
 
         self.env = safe_environment()
         # The ledger this process would use by default (a test's own, see tests/conftest.py).

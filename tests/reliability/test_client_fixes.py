@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pulumi_meet.client.meet import get_client
-from pulumi_meet.client.pacing import SlidingWindowLimiter
 from pulumi_meet.emulator import Emulator
+from pulumi_meet.pacing.window import SlidingWindowLimiter
 from tests.client.conftest import emulator_settings
+from tests.pacing.test_window import acquire
 from tests.reliability.conftest import Control
 
 
@@ -17,16 +18,16 @@ def test_a_refused_request_leaves_the_window() -> None:
         waits.append(seconds)
         now[0] += seconds
 
-    limiter = SlidingWindowLimiter(4, 60.0, clock=lambda: now[0], sleep=sleep)
+    limiter = SlidingWindowLimiter(4, 60.0, clock=lambda: now[0])
     for _ in range(2):  # two 429s in a row: each consumed nothing on the server
-        admission = limiter.acquire()
+        admission = acquire(limiter, sleep)
         admission.done()
         admission.refused()
         limiter.report_throttled(None)
     assert limiter.effective_capacity == 1
-    limiter.acquire().done()  # admitted at once, not a minute later
+    acquire(limiter, sleep).done()  # admitted at once, not a minute later
     assert waits == []
-    limiter.acquire().done()  # the capacity still holds: the next one waits for the window
+    acquire(limiter, sleep).done()  # the capacity still holds: the next one waits for the window
     assert waits and sum(waits) >= 60.0
 
 

@@ -129,7 +129,7 @@ def _cli_texts(emulator: Emulator, mode: str, path: Path, space: str) -> list[st
     import subprocess
     import sys
 
-    from pulumi_meet.client import ledger
+    from pulumi_meet.pacing import ledger
 
     env = {key: os.environ[key] for key in _ENV_KEEP if key in os.environ}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))

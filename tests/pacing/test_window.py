@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from pytest_mock import MockerFixture
 
-from pulumi_meet.client import pacing as _pacing
-from pulumi_meet.client.pacing import SlidingWindowLimiter, get_limiter
+from pulumi_meet.pacing import window as _window
+from pulumi_meet.pacing.window import Admission, SlidingWindowLimiter, get_limiter
 
 
 class FakeTime:
@@ -36,14 +37,19 @@ def fake(mocker: MockerFixture) -> FakeTime:
 
 
 def make(fake: FakeTime, capacity: int = 10, window: float = 60.0) -> SlidingWindowLimiter:
-    return SlidingWindowLimiter(
-        capacity, window, margin_seconds=0.1, clock=fake.clock, sleep=fake.sleep
-    )
+    return SlidingWindowLimiter(capacity, window, margin_seconds=0.1, clock=fake.clock)
+
+
+def acquire(limiter: SlidingWindowLimiter, sleep: Callable[[float], None]) -> Admission:
+    """What the pacer does with one limiter: wait while it has no room, then count the call."""
+    while (wait := limiter.wait_seconds()) > 0:
+        sleep(wait)
+    return limiter.admit_now()
 
 
 def admit(limiter: SlidingWindowLimiter, fake: FakeTime, duration: float = 0.0) -> float:
     """Acquire, 'send' for `duration` seconds, finish; returns the admission time."""
-    admission = limiter.acquire()
+    admission = acquire(limiter, fake.sleep)
     admitted_at = fake.now
     fake.now += duration
     admission.done()
@@ -77,8 +83,8 @@ def test_entries_are_stamped_when_the_response_arrives(fake: FakeTime) -> None:
 
 def test_in_flight_requests_count_until_done(fake: FakeTime) -> None:
     limiter = make(fake, capacity=2, window=1.0)
-    first = limiter.acquire()
-    second = limiter.acquire()
+    first = acquire(limiter, fake.sleep)
+    second = acquire(limiter, fake.sleep)
     waited: list[float] = []
 
     def finish_first(seconds: float) -> None:
@@ -87,8 +93,7 @@ def test_in_flight_requests_count_until_done(fake: FakeTime) -> None:
         if len(waited) == 3:
             first.done()
 
-    limiter._sleep = finish_first
-    limiter.acquire().done()
+    acquire(limiter, finish_first).done()
     second.done()
     assert len(waited) >= 3  # polled while both were in flight
     assert fake.now >= 1.0
@@ -141,7 +146,7 @@ def test_bad_parameters_are_refused(fake: FakeTime) -> None:
 
 
 def test_limiters_are_shared_per_endpoint_identity_and_bucket() -> None:
-    _pacing.reset_limiters()
+    _window.reset_limiters()
     first = get_limiter("http://x", "A@example.com", "create", 10, 60)
     assert get_limiter("http://x", "a@example.com", "create", 10, 60) is first
     assert get_limiter("http://x", "a@example.com", "write", 100, 60) is not first
@@ -150,7 +155,7 @@ def test_limiters_are_shared_per_endpoint_identity_and_bucket() -> None:
     assert first.capacity == 10
     assert get_limiter("http://x", "a@example.com", "create", 100, 3).capacity == 5
     assert get_limiter("http://x", "a@example.com", "create", 10, 3).capacity == 1
-    _pacing.reset_limiters()
+    _window.reset_limiters()
 
 
 def test_threads_share_one_limiter(fake: FakeTime) -> None:
@@ -159,7 +164,7 @@ def test_threads_share_one_limiter(fake: FakeTime) -> None:
     admitted: list[int] = []
 
     def worker(index: int) -> None:
-        limiter.acquire()  # never finished: stays in flight
+        acquire(limiter, fake.sleep)  # never finished: stays in flight
         with lock:
             admitted.append(index)
 

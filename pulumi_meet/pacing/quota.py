@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pulumi_meet.client.settings import Settings
+from typing import Any, Protocol
 
 __all__ = [
     "BUCKETS",
@@ -22,10 +19,34 @@ __all__ = [
     "READ",
     "WRITE",
     "QuotaBucket",
+    "QuotaSettings",
     "bucket_named",
     "capacity_per_window",
     "quota_project",
 ]
+
+
+class QuotaSettings(Protocol):
+    """What this module reads of `pulumi_meet.client.settings.Settings`.
+
+    A protocol, not an import: the settings declare their pace fields from the table below, so
+    this module must not import them back.
+    """
+
+    @property
+    def quota_project(self) -> str | None:
+        """`meet:quotaProject`."""
+
+    @property
+    def emulator_host(self) -> str | None:
+        """The emulator's URL, or None for Google."""
+
+    @property
+    def google_application_credentials(self) -> str | None:
+        """``GOOGLE_APPLICATION_CREDENTIALS``."""
+
+    def credentials_info(self) -> dict[str, Any] | None:
+        """The parsed credentials JSON, or None."""
 
 
 @dataclass(frozen=True)
@@ -61,11 +82,11 @@ class QuotaBucket:
         """The `Settings` field of the per-project pace: ``project_creates_per_minute``."""
         return f"project_{self.name}s_per_minute"
 
-    def per_user(self, settings: Settings) -> float:
+    def per_user(self, settings: object) -> float:
         """The configured per-user pace (per minute)."""
         return float(getattr(settings, self.user_attribute))
 
-    def per_project(self, settings: Settings) -> float:
+    def per_project(self, settings: object) -> float:
         """The configured per-project pace (per minute)."""
         return float(getattr(settings, self.project_attribute))
 
@@ -95,7 +116,7 @@ def capacity_per_window(per_minute: float, window_seconds: float) -> int:
     return max(1, math.floor(per_minute * window_seconds / 60.0 + 1e-9))
 
 
-def quota_project(settings: Settings) -> str:
+def quota_project(settings: QuotaSettings) -> str:
     """The Cloud project whose per-project quota the calls spend, as a stable label.
 
     `meet:quotaProject` when set; else the project named by the credentials (a key's

@@ -5,10 +5,10 @@ from __future__ import annotations
 import requests
 
 from pulumi_meet.client.meet import METHODS
-from pulumi_meet.client.quota import BUCKETS, CREATE, EMULATOR_PROJECT, bucket_named, quota_project
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.client.transport import _throttled_scope
 from pulumi_meet.emulator import Emulator
+from pulumi_meet.pacing.quota import BUCKETS, CREATE, EMULATOR_PROJECT, bucket_named, quota_project
 from tests.client.conftest import Control, emulator_settings
 
 

@@ -1,10 +1,14 @@
 """The pacer: every call admitted against its user's and its project's quota, fairly, visibly.
 
 One call spends one slot of its user's bucket and one of its project's bucket (`QuotaCall`).
-`admit` blocks until both in-process limiters (`pulumi_meet.client.pacing`) have room and, when
-a ledger is in use, until the ledger (`pulumi_meet.client.ledger`) says other processes left
-room too; then it counts the call everywhere at once, so no slot is held while waiting for
-another.
+`admit` blocks until both in-process limiters (`pulumi_meet.pacing.window`) have room and until
+the ledger (`pulumi_meet.pacing.ledger`: none, a machine's SQLite file, or a Redis shared by
+machines) says other processes left room too; then it counts the call everywhere at once, so no
+slot is held while waiting for another.
+
+Cheap when nothing waits: what a `QuotaCall` needs (its two limiters, its two ledger keys) is
+worked out once per distinct call shape and kept (`_Plan`), so an admission is a dictionary
+lookup, two limiter checks and the ledger's own step.
 
 Fairness: when several owners wait for the same project bucket, its free slots go to the owners
 served least recently (ties: the earliest waiter), so one owner's 200 rooms take turns with
@@ -19,24 +23,22 @@ once per bucket every few seconds) with who, which quota, how long and how many 
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from pulumi_meet.client import cancellation, progress
-from pulumi_meet.client.ledger import Ledger, LedgerKey, LedgerRefusal
-from pulumi_meet.client.pacing import Admission, SlidingWindowLimiter, get_limiter
-from pulumi_meet.client.quota import QuotaBucket, capacity_per_window
+from pulumi_meet.pacing.ledger import Ledger, LedgerKey, LedgerRefusal, NoLedger, Slot
+from pulumi_meet.pacing.quota import QuotaBucket, capacity_per_window
+from pulumi_meet.pacing.window import Admission, SlidingWindowLimiter, get_limiter
 
 __all__ = ["QuotaCall", "Ticket", "admit", "reset_pacer"]
 
 _ANNOUNCE_MIN_WAIT = 1.0  # shorter waits are not worth a message
 _MAX_SLEEP = 5.0  # re-check at least this often (another process's rows may expire)
 _TURN_POLL = 0.02  # the owner whose turn it is admits and wakes everyone; this is a safety net
-_R = TypeVar("_R")
+_NO_LEDGER = NoLedger()
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,13 @@ class QuotaCall:
                 f"{self.endpoint} user {self.identity.lower()} {self.bucket.name}",
                 capacity_per_window(self.user_per_minute, window),
                 window,
+                self.project,
             ),
             LedgerKey(
                 f"{self.endpoint} project {self.project} {self.bucket.name}",
                 capacity_per_window(self.project_per_minute, window),
                 window,
+                self.project,
             ),
         )
 
@@ -86,6 +90,15 @@ class QuotaCall:
         return f"{who} {self.bucket.name} quota ({count} per {per})"
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What admitting a `QuotaCall` needs, worked out once per distinct call."""
+
+    user: SlidingWindowLimiter
+    project: SlidingWindowLimiter
+    keys: tuple[LedgerKey, LedgerKey]
+
+
 class Ticket:
     """One admitted call: `done()` when answered, `refused()` on a 429 (it counted nowhere)."""
 
@@ -94,30 +107,32 @@ class Ticket:
         pacer: _Pacer,
         admissions: tuple[Admission, Admission],
         limiters: tuple[SlidingWindowLimiter, SlidingWindowLimiter],
-        ledger: Ledger | None,
-        rows: list[int],
+        ledger: Ledger,
+        slot: Slot,
     ) -> None:
         self._pacer = pacer
         self._admissions = admissions
         self._limiters = limiters
         self._ledger = ledger
-        self._rows = rows
+        self._slot = slot
+        self._settled = False
 
     def done(self) -> None:
-        """Stamp the call answered everywhere (idempotent for the limiters)."""
+        """Stamp the call answered everywhere (idempotent)."""
         for admission in self._admissions:
             admission.done()
-        rows = self._rows
-        self._pacer.ledger_call(self._ledger, lambda ledger: ledger.finish(rows))
+        if not self._settled:
+            self._settled = True
+            self._ledger.finish(self._slot)
         self._pacer.wake()
 
     def refused(self) -> None:
         """The server refused the call (429): it leaves every window."""
         for admission in self._admissions:
             admission.refused()
-        rows = self._rows
-        self._pacer.ledger_call(self._ledger, lambda ledger: ledger.forget(rows))
-        self._rows = []  # finish() after forget() must not resurrect anything
+        if not self._settled:
+            self._settled = True  # finish() after forget() must not resurrect anything
+            self._ledger.forget(self._slot)
         self._pacer.wake()
 
     def throttled(self, retry_after: float | None, scope: str) -> None:
@@ -131,10 +146,13 @@ class _Waiter:
     owner: str
     user: SlidingWindowLimiter
     project: SlidingWindowLimiter
+    keys: tuple[LedgerKey, LedgerKey]
     seq: int
     ready: bool = False
     """Its own bucket has room: it competes for the project's turn."""
     shared_blocked_until: float = field(default=-1.0)
+    since: float = 0.0
+    """When it started waiting (the pacer's clock)."""
 
 
 @dataclass(frozen=True)
@@ -154,22 +172,31 @@ class _Pacer:
         self._served: dict[tuple[SlidingWindowLimiter, str], int] = {}
         self._sequence = itertools.count()
         self._announced: dict[tuple[str, str], float] = {}
-        self._broken_ledgers: set[int] = set()
+        self._plans: dict[QuotaCall, _Plan] = {}
 
     def reset(self) -> None:
         with self._cond:
             self._waiting.clear()
             self._served.clear()
             self._announced.clear()
-            self._broken_ledgers.clear()
+            self._plans.clear()
+
+    def _plan(self, call: QuotaCall) -> _Plan:
+        plan = self._plans.get(call)
+        if plan is None:
+            # Racing threads build equal plans: get_limiter hands both the same limiters.
+            plan = self._plans[call] = _Plan(*call.limiters(), call.ledger_keys())
+        return plan
 
     def wake(self) -> None:
         with self._cond:
             self._cond.notify_all()
 
-    def admit(self, call: QuotaCall, ledger: Ledger | None) -> Ticket:
-        user, project = call.limiters()
-        waiter = _Waiter(call.identity.lower(), user, project, next(self._sequence))
+    def admit(self, call: QuotaCall, ledger: Ledger) -> Ticket:
+        plan = self._plan(call)
+        project = plan.project
+        waiter = _Waiter(call.identity.lower(), plan.user, project, plan.keys, next(self._sequence))
+        waiter.since = self._clock()
         with self._cond:
             self._waiting.setdefault(project, []).append(waiter)
         try:
@@ -192,7 +219,7 @@ class _Pacer:
                 if not self._waiting[project]:
                     del self._waiting[project]
 
-    def _decide(self, waiter: _Waiter, call: QuotaCall, ledger: Ledger | None) -> Ticket | _Wait:
+    def _decide(self, waiter: _Waiter, call: QuotaCall, ledger: Ledger) -> Ticket | _Wait:
         """Admit the waiter now, or say what it waits for (under the condition's lock)."""
         now = self._clock()
         user_wait = waiter.user.wait_seconds()
@@ -208,22 +235,17 @@ class _Pacer:
             return _Wait(waiter.project.wait_seconds(), "project")
         if self._rank(waiter) >= free:
             return _Wait(_TURN_POLL, "turn")
-        rows = self._shared_admission(waiter, call, ledger, now)
-        if isinstance(rows, _Wait):
-            return rows
+        answer = ledger.admit(waiter.keys)
+        if isinstance(answer, LedgerRefusal):
+            return self._shared_wait(waiter, answer, now)
         admissions = (waiter.user.admit_now(), waiter.project.admit_now())
         self._served[(waiter.project, waiter.owner)] = next(self._sequence)
-        return Ticket(self, admissions, (waiter.user, waiter.project), ledger, rows)
+        return Ticket(self, admissions, (waiter.user, waiter.project), ledger, answer)
 
-    def _shared_admission(
-        self, waiter: _Waiter, call: QuotaCall, ledger: Ledger | None, now: float
-    ) -> list[int] | _Wait:
-        """The ledger's rows of the call, or what other processes make it wait for."""
-        keys = call.ledger_keys()
-        answer = self.ledger_call(ledger, lambda shared: shared.admit(keys))
-        if not isinstance(answer, LedgerRefusal):
-            return answer or []
-        if answer.key == keys[0]:
+    @staticmethod
+    def _shared_wait(waiter: _Waiter, answer: LedgerRefusal, now: float) -> _Wait:
+        """What other processes make the call wait for."""
+        if answer.key == waiter.keys[0]:
             # Another process spent this user's quota: let other owners take the project's turn.
             waiter.ready = False
             waiter.shared_blocked_until = now + answer.wait_seconds
@@ -242,12 +264,20 @@ class _Pacer:
         return sum(1 for w in self._waiting.get(project, []) if w.ready and order(w) < mine)
 
     def _announcement(self, waiter: _Waiter, call: QuotaCall, wait: _Wait) -> str | None:
-        """The message for this wait, when it is long and its bucket was not announced lately."""
-        if wait.scope == "turn" or wait.seconds < _ANNOUNCE_MIN_WAIT:
+        """The message for this wait, when it is long and its bucket was not announced lately.
+
+        Calls of other processes in flight fill a bucket for an unknown time (the ledger says
+        "poll"): that wait is said once it has lasted a second.
+        """
+        now = self._clock()
+        polling = wait.shared and wait.seconds < _ANNOUNCE_MIN_WAIT
+        if (
+            wait.scope == "turn"
+            or (now - waiter.since if polling else wait.seconds) < _ANNOUNCE_MIN_WAIT
+        ):
             return None
         subject = waiter.owner if wait.scope == "user" else call.project
         key = (f"{call.endpoint} {wait.scope} {subject}", call.bucket.name)
-        now = self._clock()
         interval = max(1.0, min(10.0, call.window_seconds / 4))
         if now - self._announced.get(key, float("-inf")) < interval:
             return None
@@ -257,31 +287,17 @@ class _Pacer:
             queued = sum(1 for w in waiting if w.owner == waiter.owner)
         else:
             queued = len(waiting)
+        if polling:
+            return (
+                f"waiting for {call.describe(wait.scope)}, shared with other pulumi-meet "
+                f"processes whose calls in flight fill it ({round(now - waiter.since)} s so far); "
+                f"{queued} {call.bucket.noun} queued"
+            )
         shared = ", shared with other pulumi-meet processes" if wait.shared else ""
         return (
             f"waiting {max(1, round(wait.seconds))} s for {call.describe(wait.scope)}{shared}; "
             f"{queued} {call.bucket.noun} queued"
         )
-
-    def ledger_call(self, ledger: Ledger | None, action: Callable[[Ledger], _R]) -> _R | None:
-        """`action(ledger)`; a ledger that fails is dropped with one warning (never raises).
-
-        A read-only or vanished file fails here, not only when opened; the quota is then paced
-        in-process, which is what a process without a ledger does.
-        """
-        if ledger is None or id(ledger) in self._broken_ledgers:
-            return None
-        try:
-            return action(ledger)
-        except sqlite3.Error as error:
-            self._broken_ledgers.add(id(ledger))
-            progress.report(
-                "warning",
-                f"the quota ledger {ledger.path} failed ({type(error).__name__}: {error}); from "
-                "now on pacing covers this process only, so other pulumi-meet processes acting "
-                "for the same users may meet 429s",
-            )
-            return None
 
 
 _PACER = _Pacer()
@@ -289,8 +305,9 @@ cancellation.on_cancel(_PACER.wake)  # a cancelled wait for quota ends now, not 
 
 
 def admit(call: QuotaCall, ledger: Ledger | None = None) -> Ticket:
-    """Block until `call` may be sent within every quota it spends, then count it."""
-    return _PACER.admit(call, ledger)
+    """Block until `call` may be sent within every quota it spends (in this process and in
+    `ledger`, None: this process alone), then count it."""
+    return _PACER.admit(call, ledger or _NO_LEDGER)
 
 
 def reset_pacer() -> None:

@@ -1,14 +1,11 @@
-"""Client-side pacing: stay under Meet's per-user and per-project quotas instead of running into
-them.
+"""The window limiter: one process's count of one quota bucket over a sliding window.
 
-Google counts requests per minute in three buckets (`pulumi_meet.client.quota`), per user and
+Google counts requests per minute in three buckets (`pulumi_meet.pacing.quota`), per user and
 per project (``meet-api-behaviour.md`` "Quotas"). One `SlidingWindowLimiter` per endpoint x
-subject (a user, or a project) x bucket, shared by every thread of the process, admits a request
-only while fewer than `capacity` requests were seen in the last `window` seconds. The `Pacer`
-(`admit`) admits each call against both its user's and its project's limiter at once, owners
-taking turns at the project's limit, and — through the ledger (`pulumi_meet.client.ledger`) —
-against what other processes on the machine spent. A call that waits says so through
-`pulumi_meet.client.progress`.
+subject (a user, or a project) x bucket, shared by every thread of the process, has room only
+while fewer than `capacity` requests were seen in the last `window` seconds. The pacer
+(`pulumi_meet.pacing.pacer`) asks both limiters of a call, then counts it in both; it never
+blocks here.
 
 Why a sliding-window *log* rather than a token bucket: the server enforces a sliding window, and a
 log mirrors it exactly, so the client reaches the full rate (ten creates at once, the eleventh one
@@ -30,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_meet.client.quota import bucket_named, capacity_per_window
+from pulumi_meet.pacing.quota import bucket_named, capacity_per_window
 
 __all__ = ["Admission", "SlidingWindowLimiter", "get_limiter", "reset_limiters"]
 
@@ -74,7 +71,6 @@ class SlidingWindowLimiter:
         *,
         margin_seconds: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if capacity < 1 or window_seconds <= 0:
             raise ValueError("capacity must be >= 1 and window_seconds > 0")
@@ -82,7 +78,6 @@ class SlidingWindowLimiter:
         self.window_seconds = window_seconds
         self._margin = margin_seconds
         self._clock = clock
-        self._sleep = sleep
         self._lock = threading.Lock()
         self._entries: list[_Entry] = []
         self._blocked_until = -math.inf
@@ -93,15 +88,6 @@ class SlidingWindowLimiter:
     def effective_capacity(self) -> int:
         """The capacity after adaptation to 429s (at least 1)."""
         return max(1, math.floor(self.capacity * self._factor))
-
-    def acquire(self) -> Admission:
-        """Block until a request may be sent, then count it."""
-        while True:
-            with self._lock:
-                wait = self._room(self._clock())
-                if wait == 0:
-                    return self._count()
-            self._sleep(wait)
 
     def wait_seconds(self) -> float:
         """0 when a request may be sent now, else the seconds until one may (or a poll)."""

@@ -1,6 +1,6 @@
 """The quota ledger: processes acting for the same user share one budget through SQLite.
 
-Several real processes (`tests/client/ledger_worker.py`) create rooms for one owner against the
+Several real processes (`tests/pacing/ledger_worker.py`) create rooms for one owner against the
 emulator under a compressed 1 s window; the emulator's request log counts the 429s.
 """
 
@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from pulumi_meet.client import progress
-from pulumi_meet.client.ledger import Ledger, LedgerKey, LedgerRefusal
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.emulator import Emulator
+from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal
+from pulumi_meet.pacing.sqlite_ledger import SqliteLedger as Ledger
 from tests.client.conftest import Control, emulator_settings
 from tests.conftest import REPO_ROOT
 
@@ -90,7 +91,7 @@ def test_a_dead_process_calls_in_flight_expire_like_answered_ones(tmp_path: Path
 def _worker(emulator: Emulator, *args: str, ledger: str) -> subprocess.Popen[str]:
     env = dict(os.environ, MEET_QUOTA_LEDGER=ledger, PYTHONPATH=str(REPO_ROOT))
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.client.ledger_worker", args[0], emulator.host_port,
+        [sys.executable, "-m", "tests.pacing.ledger_worker", args[0], emulator.host_port,
          OWNER, *args[1:]],
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""A pulumi-meet process for the ledger tests: ``python -m tests.client.ledger_worker MODE …``.
+"""A pulumi-meet process for the ledger tests: ``python -m tests.pacing.ledger_worker MODE …``.
 
 ``create HOST OWNER COUNT WINDOW PER_WINDOW`` creates COUNT rooms as OWNER against the emulator
 at HOST, paced at PER_WINDOW creates per WINDOW seconds (ledger: ``MEET_QUOTA_LEDGER``), printing
@@ -12,11 +12,11 @@ import os
 import sys
 import time
 
-from pulumi_meet.client.ledger import Ledger
 from pulumi_meet.client.meet import get_client
-from pulumi_meet.client.pacer import QuotaCall
-from pulumi_meet.client.quota import CREATE, EMULATOR_PROJECT
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.pacing.pacer import QuotaCall
+from pulumi_meet.pacing.quota import CREATE, EMULATOR_PROJECT
+from pulumi_meet.pacing.sqlite_ledger import SqliteLedger
 
 
 def _settings(host: str, window: str, per_window: str) -> Settings:
@@ -42,7 +42,7 @@ def hold(host: str, owner: str, window: str, per_window: str) -> None:
         f"http://{host}", owner, EMULATOR_PROJECT, CREATE,
         CREATE.per_user(settings), CREATE.per_project(settings), float(window),
     )  # fmt: skip
-    ledger = Ledger(os.environ["MEET_QUOTA_LEDGER"])
+    ledger = SqliteLedger(os.environ["MEET_QUOTA_LEDGER"])
     for _ in range(int(per_window)):
         assert isinstance(ledger.admit(call.ledger_keys()), list)  # in flight, never finished
     ledger._db.execute("BEGIN IMMEDIATE")  # and the write lock, until SIGKILL

@@ -1,18 +1,23 @@
-"""The quota ledger: processes on one machine share each user's and project's quota.
+"""The SQLite ledger: the processes of one machine share each user's and project's quota.
 
 Three provider hosts of a monorepo's pipeline and an operator's ``pulumi-meet`` all spend the
 same user's and project's quota; each one's in-process pacing believes it has the whole of it.
-The ledger is a SQLite file (`meet:quotaLedger`, default ``~/.pulumi-meet/quota-ledger.sqlite``)
-holding one row per admitted call: its quota key, the process that sent it, and when its answer
-arrived (NULL while in flight). A process admits a call only if, for every key of the call (the
-user's bucket and the project's bucket), fewer than the capacity of rows are in flight or
-finished within the window — in one ``BEGIN IMMEDIATE`` transaction, so two processes never
-both take the last slot.
+This ledger is a SQLite file (`meet:quotaLedger`, default
+``~/.pulumi-meet/quota-ledger.sqlite``) holding one row per admitted call: its quota key, the
+process that sent it, and when its answer arrived (NULL while in flight). A process admits a call
+only if, for every key of the call (the user's bucket and the project's bucket), fewer than the
+capacity of rows are in flight or finished within the window — in one ``BEGIN IMMEDIATE``
+transaction, so two processes never both take the last slot.
 
 Why SQLite: it ships with Python (no dependency), its locks are the operating system's file
 locks, which die with their holder (a SIGKILLed process blocks nobody), and WAL mode lets
 readers go on during a write. A row left in flight by a dead process is stamped finished by the
 next admission that sees it (its pid no longer runs), so it leaves the window like any other.
+Machines share no file (and SQLite over a network file system is not safe): across machines,
+use the Redis ledger (`pulumi_meet.pacing.redis_ledger`).
+
+The file (and its ``-wal`` / ``-shm``, which SQLite creates with the file's mode) is private to
+its user: 0600, in a directory created 0700.
 
 Times are wall-clock (`time.time`): the processes do not share a monotonic origin.
 """
@@ -25,14 +30,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_PATH", "Ledger", "LedgerKey", "LedgerRefusal", "open_ledger", "reset_ledgers"]
+from pulumi_meet.pacing.ledger import Ledger, LedgerKey, LedgerRefusal, NoLedger, Slot
 
-DEFAULT_PATH = "~/.pulumi-meet/quota-ledger.sqlite"
-"""The ledger when `meet:quotaLedger` is not set: per user account, so every stack's provider
-host and every ``pulumi-meet`` of that account meet in it (``~`` expanded when opened)."""
+__all__ = ["SqliteLedger", "open_sqlite_ledger"]
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
     id       INTEGER PRIMARY KEY,
@@ -47,23 +50,6 @@ _BUSY_TIMEOUT_MS = 10_000
 _KEEP_SECONDS = 3600.0  # rows older than any sensible window are deleted
 _POLL_SECONDS = 0.05
 _STALE_IN_FLIGHT_SECONDS = 600.0  # far beyond any request timeout: its holder is hung, not busy
-
-
-@dataclass(frozen=True)
-class LedgerKey:
-    """One quota key of a call and what the process may spend of it per window."""
-
-    key: str
-    capacity: int
-    window_seconds: float
-
-
-@dataclass(frozen=True)
-class LedgerRefusal:
-    """No room yet: which key is full and how long until it may have room."""
-
-    key: LedgerKey
-    wait_seconds: float
 
 
 def _alive(pid: int) -> bool:
@@ -84,8 +70,26 @@ def _alive(pid: int) -> bool:
     return state != ["Z"]
 
 
-class Ledger:
-    """One process's connection to the ledger file; thread-safe (one transaction at a time)."""
+def _create_private(path: Path) -> None:
+    """Create the file 0600 (its directory 0700) before SQLite opens it; tighten an old one.
+
+    SQLite gives the ``-wal`` and ``-shm`` files the database file's mode, so they follow.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        if os.fstat(descriptor).st_uid == os.getuid():
+            os.fchmod(descriptor, 0o600)  # a ledger created 0644 by an older version
+    finally:
+        os.close(descriptor)
+
+
+class SqliteLedger(Ledger):
+    """One process's connection to the ledger file; thread-safe (one transaction at a time).
+
+    A file that fails mid-run (a vanished or read-only disk) is reported once through
+    `on_failure`; from then on it admits every call, and pacing covers this process only.
+    """
 
     def __init__(
         self,
@@ -93,12 +97,16 @@ class Ledger:
         *,
         margin_seconds: float = 0.1,
         clock: Callable[[], float] = time.time,
+        on_failure: Callable[[str], None] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.description = f"the quota ledger {self.path}"
         self._margin = margin_seconds
         self._clock = clock
+        self._on_failure = on_failure
+        self._broken = False
         self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(self.path)
         # isolation_level=None: transactions are the explicit BEGIN IMMEDIATE below.
         self._db = sqlite3.connect(
             self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -128,8 +136,45 @@ class Ledger:
             if self._db.in_transaction:
                 self._db.execute("COMMIT")
 
-    def admit(self, keys: Sequence[LedgerKey]) -> list[int] | LedgerRefusal:
-        """Record one call under every key (row ids), or say which key is full and for how long."""
+    def _failed(self, error: sqlite3.Error) -> None:
+        with self._lock:
+            first, self._broken = not self._broken, True
+        if first and self._on_failure is not None:
+            self._on_failure(
+                f"{self.description} failed ({type(error).__name__}: {error}); from now on "
+                "pacing covers this process only, so other pulumi-meet processes acting for the "
+                "same users may meet 429s"
+            )
+
+    def admit(self, keys: Sequence[LedgerKey]) -> Slot | LedgerRefusal:
+        """Record one call under every key (its row ids), or say which key is full and for how
+        long; a broken file admits (None)."""
+        if self._broken:
+            return None
+        try:
+            return self.admit_rows(keys)
+        except sqlite3.Error as error:
+            self._failed(error)
+            return None
+
+    def finish(self, slot: Slot) -> None:
+        """Stamp the call's rows answered."""
+        if isinstance(slot, list) and not self._broken:
+            try:
+                self.finish_rows(slot)
+            except sqlite3.Error as error:
+                self._failed(error)
+
+    def forget(self, slot: Slot) -> None:
+        """Delete the call's rows."""
+        if isinstance(slot, list) and not self._broken:
+            try:
+                self.forget_rows(slot)
+            except sqlite3.Error as error:
+                self._failed(error)
+
+    def admit_rows(self, keys: Sequence[LedgerKey]) -> list[int] | LedgerRefusal:
+        """`admit`, raising sqlite3.Error."""
         with self._transaction():
             now = self._clock()
             for key in keys:
@@ -145,7 +190,7 @@ class Ledger:
                 ids.append(int(cursor.lastrowid or 0))
             return ids
 
-    def finish(self, ids: Sequence[int]) -> None:
+    def finish_rows(self, ids: Sequence[int]) -> None:
         """The calls' answers arrived: they leave the window one window from now."""
         with self._transaction():
             now = self._clock()
@@ -154,7 +199,7 @@ class Ledger:
                 [(now, row) for row in ids],
             )
 
-    def forget(self, ids: Sequence[int]) -> None:
+    def forget_rows(self, ids: Sequence[int]) -> None:
         """The server refused the calls (429): they consumed no quota."""
         with self._transaction():
             self._db.executemany("DELETE FROM calls WHERE id = ?", [(row,) for row in ids])
@@ -162,6 +207,15 @@ class Ledger:
     def _wait_seconds(self, key: LedgerKey, now: float) -> float:
         """0 when `key` has room now, else the seconds until it may have (inside a transaction)."""
         horizon = now - key.window_seconds - self._margin
+        # The common case, a bucket with room, is two index range counts (an OR would scan every
+        # row of the key); the rows are read only when it is full.
+        (counted,) = self._db.execute(
+            "SELECT (SELECT COUNT(*) FROM calls WHERE key = ?1 AND finished IS NULL)"
+            " + (SELECT COUNT(*) FROM calls WHERE key = ?1 AND finished > ?2)",
+            (key.key, horizon),
+        ).fetchone()
+        if counted < key.capacity:
+            return 0.0
         rows = self._db.execute(
             "SELECT id, pid, started, finished FROM calls WHERE key = ? "
             "AND (finished IS NULL OR finished > ?)",
@@ -205,39 +259,23 @@ class Ledger:
             self._db.close()
 
 
-_LEDGERS: dict[str, Ledger | None] = {}
-_LEDGERS_LOCK = threading.Lock()
-
-
-def open_ledger(path: str | None, on_failure: Callable[[str], None]) -> Ledger | None:
-    """The process's ledger at `path` (None: `DEFAULT_PATH`; ``~`` expanded), or None when it
-    cannot be used.
-
-    A ledger that cannot be opened (read-only disk, no home directory, a corrupt file) is
-    reported once through `on_failure` and pacing stays in-process.
-    """
-    resolved = str(Path(path or DEFAULT_PATH).expanduser())
-    with _LEDGERS_LOCK:
-        if resolved in _LEDGERS:
-            return _LEDGERS[resolved]
-        try:
-            ledger: Ledger | None = Ledger(resolved)
-        except (OSError, sqlite3.Error) as error:
-            ledger = None
-            on_failure(
-                f"the quota ledger {resolved} cannot be used ({type(error).__name__}: {error}); "
-                "pacing covers this process only, so other pulumi-meet processes acting for the "
-                "same users may meet 429s. Point meet:quotaLedger (MEET_QUOTA_LEDGER) at a "
-                "writable file, or set it to `off` to silence this."
-            )
-        _LEDGERS[resolved] = ledger
-        return ledger
-
-
-def reset_ledgers() -> None:
-    """Close and forget every open ledger (tests)."""
-    with _LEDGERS_LOCK:
-        for ledger in _LEDGERS.values():
-            if ledger is not None:
-                ledger.close()
-        _LEDGERS.clear()
+def open_sqlite_ledger(path: str, on_failure: Callable[[str], None]) -> Ledger:
+    """The ledger file at `path` (``~`` already expanded), or a `NoLedger` when it cannot be
+    used (read-only disk, no home directory, a corrupt file): said once through `on_failure`."""
+    if path.startswith("~"):
+        on_failure(
+            f"the quota ledger {path} cannot be used: this process has no home directory; "
+            "pacing covers this process only. Point meet:quotaLedger (MEET_QUOTA_LEDGER) at a "
+            "writable file, or set it to `off` to silence this."
+        )
+        return NoLedger()
+    try:
+        return SqliteLedger(path, on_failure=on_failure)
+    except (OSError, sqlite3.Error) as error:
+        on_failure(
+            f"the quota ledger {path} cannot be used ({type(error).__name__}: {error}); "
+            "pacing covers this process only, so other pulumi-meet processes acting for the "
+            "same users may meet 429s. Point meet:quotaLedger (MEET_QUOTA_LEDGER) at a "
+            "writable file, or set it to `off` to silence this."
+        )
+        return NoLedger()
