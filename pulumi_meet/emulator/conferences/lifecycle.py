@@ -24,11 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pulumi_meet.emulator.codes import MEETING_CODE, touch_code
-from pulumi_meet.emulator.conferences.artifacts import (
-    may_start_artifacts,
-    record_lines,
-    start_artifacts,
-)
+from pulumi_meet.emulator.conferences.artifacts import record_lines, sync_artifacts
 from pulumi_meet.emulator.conferences.bodies import (
     Joiner,
     Person,
@@ -149,7 +145,8 @@ class Conferences:
         order = sorted(range(len(spec.joiners)), key=lambda i: joins[i])
         participants = [""] * len(spec.joiners)
         for index in order:
-            participants[index] = self._join(db, space, name, spec.joiners[index], joins[index])
+            participants[index] = self._join(db, name, spec.joiners[index], joins[index])
+        sync_artifacts(db, space, name, self._token)
         for index in order:
             joiner = spec.joiners[index]
             bound = now if joiner.leave is None else joiner.leave
@@ -170,6 +167,7 @@ class Conferences:
         at = now if at is None else at
         for person in people:
             self._leave(db, conference["name"], person, at)
+        sync_artifacts(db, space, conference["name"], self._token)
         self._end_if_done(db, conference["name"], None)
         ended = active_conference(db, space["name"]) is None
         return {"conferenceRecord": conference["name"], "ended": ended}
@@ -217,9 +215,7 @@ class Conferences:
         touch_code(db, space, start / MICROS)  # a conference starting uses the code
         return name, start
 
-    def _join(
-        self, db: sqlite3.Connection, space: sqlite3.Row, conference: str, joiner: Joiner, at: int
-    ) -> str:
+    def _join(self, db: sqlite3.Connection, conference: str, joiner: Joiner, at: int) -> str:
         person = joiner.person
         row = db.execute(
             "SELECT name FROM meet_participants WHERE conference = ? AND kind = ? AND identity = ?",
@@ -243,8 +239,6 @@ class Conferences:
             "VALUES (?, ?, ?, ?)",
             (f"{participant}/participantSessions/{self._token(16)}", participant, at, joiner.leave),
         )
-        if may_start_artifacts(db, space, person):
-            start_artifacts(db, space, conference, at, self._token)
         return participant
 
     @staticmethod
