@@ -38,11 +38,14 @@ MEETING_CODE = re.compile(r"[a-z]+-[a-z]+-[a-z]+", re.IGNORECASE)
 
 
 def add_last_use_column(db: sqlite3.Connection) -> None:
-    """Give a database written before codes expired its ``code_used_at`` (= creation time)."""
+    """Give a database written before codes expired its ``code_used_at`` (= creation time),
+    and index it."""
     columns = {row["name"] for row in db.execute("PRAGMA table_info(meet_spaces)")}
     if "code_used_at" not in columns:
         db.execute("ALTER TABLE meet_spaces ADD COLUMN code_used_at REAL")
         db.execute("UPDATE meet_spaces SET code_used_at = create_time")
+    # Every request looks for expired codes: an index keeps that from scanning every space.
+    db.execute("CREATE INDEX IF NOT EXISTS meet_spaces_by_code_use ON meet_spaces(code_used_at)")
 
 
 def new_meeting_code(db: sqlite3.Connection, rng: random.Random) -> str:
