@@ -8,6 +8,7 @@ a socket; a response marked ``drop`` is not written — the connection is closed
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import threading
 import time
@@ -17,6 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pulumi_meet.emulator.clock import EmulatorClock
+from pulumi_meet.emulator.conferences.lifecycle import Conferences
+from pulumi_meet.emulator.conferences.records import Records
+from pulumi_meet.emulator.conferences.responses import RecordResponses
 from pulumi_meet.emulator.control import ControlApi
 from pulumi_meet.emulator.defaults import UserDefaults
 from pulumi_meet.emulator.exceptions import (
@@ -89,10 +94,15 @@ class Application:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
+        # ``clock`` is the machine's time: tokens and the request log follow it. Spaces, codes
+        # and conference records follow the emulator clock, which tests may set (clock.py).
+        self.clock = EmulatorClock(store, real=clock)
         self.identity = Identity(store, base_url=base_url, clock=clock)
         self.users = UserDefaults(store)
-        self.spaces = Spaces(store, clock=clock)
+        self.spaces = Spaces(store, clock=self.clock)
         self.members = Members(store)
+        self.conferences = Conferences(store, clock=self.clock)
+        self.records = Records(self.conferences.now)
         self.quotas = Quotas()
         self.faults = Faults(
             {route.api_method for route in (*MEET_ROUTES, *IDENTITY_ROUTES) if route.api_method}
@@ -102,18 +112,30 @@ class Application:
         # Set by close(): delayed requests wake up and are dropped instead of touching a
         # database that is about to close.
         self._closing = threading.Event()
-        self.gateway = Gateway(
-            store, self.identity, self.quotas, MeetResponses(self.spaces, self.members)
+        responses = MeetResponses(
+            self.spaces,
+            self.members,
+            more=RecordResponses(self.records).handler,
+            sweep=self.sweep,
         )
+        self.gateway = Gateway(store, self.identity, self.quotas, responses)
         self.control = ControlApi(
             store=store,
             identity=self.identity,
             spaces=self.spaces,
+            conferences=self.conferences,
+            clock=self.clock,
+            sweep=self.sweep,
             users=self.users,
             quotas=self.quotas,
             faults=self.faults,
             requests=self.requests,
         )
+
+    def sweep(self, db: sqlite3.Connection) -> None:
+        """Bring the state up to the emulator clock: expired records go, expired codes change."""
+        self.conferences.expire(db)
+        self.spaces.expire_codes(db)
 
     def close(self) -> None:
         """Stop serving: requests still waiting out a delay fault are dropped."""

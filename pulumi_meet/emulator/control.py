@@ -1,15 +1,19 @@
 """The control API under ``/emulator/v1/``: JSON in and out, no authentication.
 
 Tests and users drive the emulator with it: tokens and credentials, per-user defaults, the
-Meet API switch, conferences, the request log, quotas, faults and a full reset. Errors use the
-same ``google.rpc.Status`` envelope as the Meet API. See ``docs/emulator.md`` for examples.
+Meet API switch, conferences, the clock, the request log, quotas, faults and a full reset. Errors
+use the same ``google.rpc.Status`` envelope as the Meet API. See ``docs/emulator.md`` for
+examples.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pulumi_meet.emulator.clock import EmulatorClock
+from pulumi_meet.emulator.conferences.lifecycle import Conferences
 from pulumi_meet.emulator.defaults import UserDefaults
 from pulumi_meet.emulator.exceptions import InvalidArgument
 from pulumi_meet.emulator.faults import Faults
@@ -24,7 +28,7 @@ __all__ = ["ControlApi", "ControlHandler"]
 
 ControlHandler = Callable[[Mapping[str, str], Any], dict[str, Any]]
 
-_RESET_TABLES = ("meet_members", "meet_conference_records", "meet_spaces", "meet_users")
+_RESET_TABLES = ("meet_members", "meet_conferences", "meet_spaces", "meet_users")
 
 
 class ControlApi:
@@ -36,6 +40,9 @@ class ControlApi:
         store: Store,
         identity: Identity,
         spaces: Spaces,
+        conferences: Conferences,
+        clock: EmulatorClock,
+        sweep: Callable[[sqlite3.Connection], None],
         users: UserDefaults,
         quotas: Quotas,
         faults: Faults,
@@ -44,6 +51,9 @@ class ControlApi:
         self._store = store
         self._identity = identity
         self._spaces = spaces
+        self._conferences = conferences
+        self._clock = clock
+        self._sweep = sweep
         self._users = users
         self._quotas = quotas
         self._faults = faults
@@ -90,20 +100,45 @@ class ControlApi:
 
     def list_spaces(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         with self._store.transaction() as db:
+            self._sweep(db)
             return {"spaces": self._spaces.list_all(db)}
 
+    # conferences (bodies: conferences/bodies.py)
+
     def start_conference(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        settings = json_object(body)
-        if set(settings) - {"participants"}:
-            raise InvalidArgument('The body must be {"participants": [e-mail, ...]}.')
         with self._store.transaction() as db:
-            return self._spaces.start_conference(
-                db, params["space"], settings.get("participants", [])
-            )
+            self._sweep(db)
+            return self._conferences.start(db, params["space"], json_object(body))
+
+    def leave_conference(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        with self._store.transaction() as db:
+            self._sweep(db)
+            return self._conferences.leave(db, params["space"], json_object(body))
 
     def end_conference(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         with self._store.transaction() as db:
-            return self._spaces.end_conference(db, params["space"])
+            self._sweep(db)
+            return self._conferences.end(db, params["space"], json_object(body))
+
+    # the clock
+
+    def get_clock(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._clock.describe()
+
+    def put_clock(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._swept(self._clock.set(json_object(body)))
+
+    def advance_clock(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._swept(self._clock.advance(json_object(body)))
+
+    def reset_clock(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._swept(self._clock.reset())
+
+    def _swept(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """Apply what the new time expired at once, so that the control views show it."""
+        with self._store.transaction() as db:
+            self._sweep(db)
+        return answer
 
     # request log, quotas, faults, reset
 
@@ -127,10 +162,12 @@ class ControlApi:
         return self._faults.configure(json_object(body))
 
     def reset(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
-        """Forget everything: spaces, members, users, credentials, log, quotas, faults."""
+        """Forget everything: spaces, records, members, users, credentials, the clock, log,
+        quotas, faults."""
         with self._store.transaction() as db:
             for table in _RESET_TABLES:
                 db.execute(f"DELETE FROM {table}")
+        self._clock.reset()
         self._identity.reset()
         self._quotas.reset()
         self._faults.reset()

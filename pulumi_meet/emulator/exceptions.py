@@ -13,9 +13,11 @@ Hierarchy (HTTP status, canonical status)::
     ├── Unauthenticated          401 UNAUTHENTICATED    (ErrorInfo CREDENTIALS_MISSING…)
     ├── PermissionDenied         403 PERMISSION_DENIED
     │   ├── SpacePermissionDenied    unknown space, alias on a write, not the owner
+    │   ├── RecordPermissionDenied   unknown, expired or hidden conference record
     │   ├── ScopeInsufficient        ErrorInfo ACCESS_TOKEN_SCOPE_INSUFFICIENT
     │   └── ServiceDisabled          ErrorInfo SERVICE_DISABLED with activationUrl
     ├── NotFound                 404 NOT_FOUND
+    │   └── UnknownMeetingCode       spaces.get by a code that names no space (expired, never was)
     ├── MethodNotAllowed         405 (no envelope status of its own in Google: uses NOT_FOUND text)
     ├── AlreadyExists            409 ALREADY_EXISTS
     ├── ResourceExhausted        429 RESOURCE_EXHAUSTED (ErrorInfo RATE_LIMIT_EXCEEDED, Retry-After)
@@ -43,12 +45,14 @@ __all__ = [
     "MethodNotAllowed",
     "NotFound",
     "PermissionDenied",
+    "RecordPermissionDenied",
     "ResourceExhausted",
     "ScopeInsufficient",
     "ServiceDisabled",
     "SpacePermissionDenied",
     "Unauthenticated",
     "Unavailable",
+    "UnknownMeetingCode",
     "error_for_status",
 ]
 
@@ -148,6 +152,13 @@ class SpacePermissionDenied(PermissionDenied):
     default_message = "Permission denied on resource Space (or it might not exist)"
 
 
+class RecordPermissionDenied(PermissionDenied):
+    """A conference record (or a child's record) that is unknown, expired, or not the caller's:
+    existence is hidden, as for spaces [rule]."""
+
+    default_message = "Permission denied on resource ConferenceRecord (or it might not exist)"
+
+
 class ScopeInsufficient(PermissionDenied):
     default_message = "Request had insufficient authentication scopes."
 
@@ -178,6 +189,14 @@ class NotFound(ApiError):
     http_status = 404
     status = "NOT_FOUND"
     default_message = "Requested entity was not found."
+
+
+class UnknownMeetingCode(NotFound):
+    """``spaces.get`` by a meeting code that names no space: expired, reassigned or never given.
+
+    Google's generic 404 wording; a space id that names no space stays 403
+    (``SpacePermissionDenied``) [rule].
+    """
 
 
 class MethodNotAllowed(ApiError):

@@ -264,5 +264,6 @@ class Gateway:
         )
         handler = self._responses.handler(route.handler)
         with self._store.transaction() as db:
-            reply = handler(Call(db, access, params, query.method, parsed_body))
+            selected = query.rendering.fields is not None
+            reply = handler(Call(db, access, params, query.method, parsed_body, selected))
         return render(reply.value, MESSAGES[reply.message], int_enums=query.rendering.int_enums)

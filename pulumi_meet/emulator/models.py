@@ -2,7 +2,8 @@
 
 Everything here runs inside the caller's ``store.transaction()``: the functions take the open
 connection, so that a request which fails half-way leaves the previous state. Members live in
-``members.py``; both share the space lookup and the access rule defined here.
+``members.py``, conferences in ``conferences/``, meeting codes and their expiry in ``codes.py``;
+all share the space lookup and the access rule defined here.
 
 Who reaches a space (``Access``):
 - ``meetings.space.created`` alone reaches only spaces created by the same app (Cloud project);
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import secrets
 import sqlite3
 import string
@@ -23,18 +23,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pulumi_meet.emulator.codes import (
+    MEETING_CODE,
+    add_last_use_column,
+    code_expire_time,
+    expire_codes,
+    new_meeting_code,
+)
+from pulumi_meet.emulator.conferences.lifecycle import (
+    active_conference,
+    end_conference_now,
+    has_joined,
+)
 from pulumi_meet.emulator.defaults import finish_config, user_defaults
 from pulumi_meet.emulator.exceptions import (
     FailedPrecondition,
     InvalidArgument,
-    NotFound,
     SpacePermissionDenied,
+    UnknownMeetingCode,
 )
 from pulumi_meet.emulator.masks import FieldMask, apply_update, covers, effective_paths
 from pulumi_meet.emulator.messages import MESSAGES, parse_message
 from pulumi_meet.emulator.store import Store
+from pulumi_meet.emulator.timestamps import format_time, micros
 
-__all__ = ["Access", "Spaces", "active_conference", "find_space", "owned_space"]
+__all__ = ["Access", "Spaces", "find_space", "owned_space"]
 
 SPACE = MESSAGES["Space"]
 SPACE_CONFIG = MESSAGES["SpaceConfig"]
@@ -48,21 +61,12 @@ CREATE TABLE IF NOT EXISTS meet_spaces (
     config TEXT NOT NULL,
     phone_access TEXT NOT NULL,
     gateway_sip_access TEXT NOT NULL,
-    create_time REAL NOT NULL
+    create_time REAL NOT NULL,
+    code_used_at REAL NOT NULL  -- the code's last use (codes.py); emulator-clock seconds
 );
-CREATE TABLE IF NOT EXISTS meet_conference_records (
-    name TEXT PRIMARY KEY,
-    space TEXT NOT NULL REFERENCES meet_spaces(name) ON DELETE CASCADE,
-    participants TEXT NOT NULL,
-    start_time REAL NOT NULL,
-    end_time REAL
-);
-CREATE INDEX IF NOT EXISTS meet_conference_records_by_space
-    ON meet_conference_records(space, end_time);
 """
 
 _ID_ALPHABET = string.ascii_letters + string.digits + "-_"
-_MEETING_CODE = re.compile(r"[a-z]+-[a-z]+-[a-z]+", re.IGNORECASE)
 _MODERATION: tuple[str, ...] = ("config", "moderation")
 
 
@@ -83,10 +87,13 @@ def find_space(
         "SELECT * FROM meet_spaces WHERE name = ?", (name,)
     ).fetchone()
     space_id = name.split("/", 1)[1]
-    if row is None and alias_ok and _MEETING_CODE.fullmatch(space_id):
+    if row is None and alias_ok and MEETING_CODE.fullmatch(space_id):
         row = db.execute(
             "SELECT * FROM meet_spaces WHERE meeting_code = ?", (space_id.lower(),)
         ).fetchone()
+        if row is None:
+            # A code that names no space (expired, or never given) is not found. [rule]
+            raise UnknownMeetingCode()
     if row is None or not (access.any_app or row["creator_app"] == access.app):
         raise SpacePermissionDenied()
     return row
@@ -103,16 +110,8 @@ def owned_space(db: sqlite3.Connection, access: Access, name: str) -> sqlite3.Ro
     return row
 
 
-def active_conference(db: sqlite3.Connection, space: str) -> sqlite3.Row | None:
-    """The conference record of the space's ongoing conference, if any."""
-    row: sqlite3.Row | None = db.execute(
-        "SELECT * FROM meet_conference_records WHERE space = ? AND end_time IS NULL", (space,)
-    ).fetchone()
-    return row
-
-
 class Spaces:
-    """The spaces methods, the per-user defaults, and the conference switches of the control API."""
+    """The spaces methods, meeting codes' expiry, and the control API's view of spaces."""
 
     def __init__(
         self,
@@ -124,6 +123,8 @@ class Spaces:
         self._clock = clock
         self._rng = rng or secrets.SystemRandom()
         store.register(SCHEMA)
+        with store.transaction() as db:
+            add_last_use_column(db)
 
     # --- Meet API -------------------------------------------------------------------------
 
@@ -134,9 +135,12 @@ class Spaces:
         if config.get("moderation") == "MODERATION_UNSPECIFIED":
             raise _moderation_unspecified()
         resolved = finish_config(config, user_defaults(db, access.email))
-        name, code = self._new_name(db), self._new_meeting_code(db)
+        name, code = self._new_name(db), new_meeting_code(db, self._rng)
+        now = self._clock()
         db.execute(
-            "INSERT INTO meet_spaces VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meet_spaces (name, meeting_code, owner, creator_app, config, "
+            "phone_access, gateway_sip_access, create_time, code_used_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 code,
@@ -145,7 +149,8 @@ class Spaces:
                 json.dumps(resolved),
                 json.dumps(self._phone_access()),
                 json.dumps(self._gateway_sip_access()),
-                self._clock(),
+                now,
+                now,  # creating a space uses its code
             ),
         )
         return self._full_view(db, find_space(db, access, name))
@@ -161,9 +166,7 @@ class Spaces:
             "meetingCode": row["meeting_code"],
         }
         conference = active_conference(db, row["name"])
-        if conference is not None and access.email.lower() in json.loads(
-            conference["participants"]
-        ):
+        if conference is not None and has_joined(db, conference["name"], access.email):
             view["activeConference"] = {"conferenceRecord": conference["name"]}
             view["phoneAccess"] = json.loads(row["phone_access"])
             view["gatewaySipAccess"] = json.loads(row["gateway_sip_access"])
@@ -196,42 +199,16 @@ class Spaces:
     def end_active_conference(self, db: sqlite3.Connection, access: Access, name: str) -> None:
         """spaces.endActiveConference: owner only; no conference → 400 FAILED_PRECONDITION."""
         row = owned_space(db, access, name)
-        if active_conference(db, row["name"]) is None:
+        conference = active_conference(db, row["name"])
+        if conference is None:
             raise FailedPrecondition("There is no active conference for the given space.")
-        self._end_conference(db, row["name"])
+        end_conference_now(db, conference["name"], self._clock())
+
+    def expire_codes(self, db: sqlite3.Connection) -> list[tuple[str, str]]:
+        """Give each space whose code expired a new one (see ``codes.py``)."""
+        return expire_codes(db, self._clock(), self._rng)
 
     # --- control API ----------------------------------------------------------------------
-
-    def start_conference(
-        self, db: sqlite3.Connection, name: str, participants: Any
-    ) -> dict[str, Any]:
-        """Start a conference (or add participants to the ongoing one)."""
-        if not isinstance(participants, list) or not all(
-            isinstance(p, str) and p for p in participants
-        ):
-            raise InvalidArgument('"participants" must be a list of e-mail addresses.')
-        space = self._control_space(db, name)
-        joined = {p.lower() for p in participants}
-        conference = active_conference(db, space)
-        if conference is not None:
-            everyone = sorted(set(json.loads(conference["participants"])) | joined)
-            db.execute(
-                "UPDATE meet_conference_records SET participants = ? WHERE name = ?",
-                (json.dumps(everyone), conference["name"]),
-            )
-            return {"conferenceRecord": conference["name"]}
-        prefix = "conferenceRecords/"
-        record = prefix + self._random_id(db, "meet_conference_records", prefix)
-        db.execute(
-            "INSERT INTO meet_conference_records VALUES (?, ?, ?, ?, NULL)",
-            (record, space, json.dumps(sorted(joined)), self._clock()),
-        )
-        return {"conferenceRecord": record}
-
-    def end_conference(self, db: sqlite3.Connection, name: str) -> dict[str, Any]:
-        """End the ongoing conference as if everyone left (nothing to do without one)."""
-        self._end_conference(db, self._control_space(db, name))
-        return {}
 
     def list_all(self, db: sqlite3.Connection) -> list[dict[str, Any]]:
         """Every space with its owner and creator app (debug view)."""
@@ -241,23 +218,14 @@ class Spaces:
             view = self._full_view(db, row)
             view["owner"] = row["owner"]
             view["creatorApp"] = row["creator_app"]
+            view["meetingCodeLastUseTime"] = format_time(micros(row["code_used_at"]))
+            view["meetingCodeExpireTime"] = format_time(
+                micros(code_expire_time(row["code_used_at"]))
+            )
             spaces.append(view)
         return spaces
 
     # --- helpers ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _control_space(db: sqlite3.Connection, name: str) -> str:
-        row = db.execute("SELECT name FROM meet_spaces WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            raise NotFound(f"Space {name} does not exist.")
-        return str(row["name"])
-
-    def _end_conference(self, db: sqlite3.Connection, space: str) -> None:
-        db.execute(
-            "UPDATE meet_conference_records SET end_time = ? WHERE space = ? AND end_time IS NULL",
-            (self._clock(), space),
-        )
 
     @staticmethod
     def _full_view(db: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
@@ -278,7 +246,7 @@ class Spaces:
         while True:
             candidate = "".join(self._rng.choice(_ID_ALPHABET) for _ in range(12))
             # An id shaped like a meeting code would be ambiguous with the alias. [rule]
-            if _MEETING_CODE.fullmatch(candidate):
+            if MEETING_CODE.fullmatch(candidate):
                 continue
             taken = db.execute(
                 f"SELECT 1 FROM {table} WHERE name = ?",  # the table name is a constant
@@ -289,18 +257,6 @@ class Spaces:
 
     def _new_name(self, db: sqlite3.Connection) -> str:
         return "spaces/" + self._random_id(db, "meet_spaces", "spaces/")
-
-    def _new_meeting_code(self, db: sqlite3.Connection) -> str:
-        while True:
-            code = "-".join(
-                "".join(self._rng.choice(string.ascii_lowercase) for _ in range(length))
-                for length in (3, 4, 3)
-            )
-            taken = db.execute(
-                "SELECT 1 FROM meet_spaces WHERE meeting_code = ?", (code,)
-            ).fetchone()
-            if taken is None:
-                return code
 
     def _digits(self, count: int) -> str:
         return "".join(self._rng.choice(string.digits) for _ in range(count))

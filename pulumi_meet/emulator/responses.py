@@ -2,7 +2,9 @@
 
 Each takes a ``Call`` (the open transaction, the caller's ``Access``, path parameters, typed
 query parameters, the parsed JSON body) and returns a ``Reply``: the value and the message type
-it renders as. The rules live in ``models.py`` and ``members.py``.
+it renders as. The rules live in ``models.py`` and ``members.py``; the conferenceRecords
+handlers are in ``conferences/responses.py``. Before any handler runs, ``sweep`` brings the
+state up to the emulator clock (expired records deleted, expired meeting codes replaced).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class Call:
     params: Mapping[str, str]
     query: Mapping[str, Any]
     body: Any
+    # Whether the `fields` system parameter was sent: some fields are only served when asked
+    # for (participants.list's totalSize).
+    fields_selected: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,18 +46,35 @@ class Reply:
 
 _EMPTY = Reply({}, "Empty")
 
+Handler = Callable[[Call], Reply]
+
 
 class MeetResponses:
     """The Meet API handlers (moto-style): each method is one API operation."""
 
-    def __init__(self, spaces: Spaces, members: Members) -> None:
+    def __init__(
+        self,
+        spaces: Spaces,
+        members: Members,
+        *,
+        more: Callable[[str], Handler | None] = lambda name: None,
+        sweep: Callable[[sqlite3.Connection], None] = lambda db: None,
+    ) -> None:
         self._spaces = spaces
         self._members = members
+        self._more = more
+        self._sweep = sweep
 
-    def handler(self, name: str) -> Callable[[Call], Reply]:
-        """The handler called ``name`` in the routing table."""
-        found: Callable[[Call], Reply] = getattr(self, name)
-        return found
+    def handler(self, name: str) -> Handler:
+        """The handler called ``name`` in the routing table (here or in ``more``)."""
+        found: Handler | None = self._more(name) or getattr(self, name)
+        assert found is not None
+
+        def swept(call: Call) -> Reply:
+            self._sweep(call.db)
+            return found(call)
+
+        return swept
 
     # spaces
 

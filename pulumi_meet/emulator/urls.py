@@ -21,9 +21,13 @@ Kind = Literal["meet", "identity", "control"]
 Bucket = Literal["read", "write", "create", ""]
 
 _RPC = "google.apps.meet.v2.SpacesService."
+_RECORDS_RPC = "google.apps.meet.v2.ConferenceRecordsService."
 _SEGMENT = r"[^/:]+"
 _SPACE = rf"spaces/{_SEGMENT}"
 _MEMBER = rf"spaces/{_SEGMENT}/members/{_SEGMENT}"
+_RECORD = rf"conferenceRecords/{_SEGMENT}"
+_PARTICIPANT = rf"{_RECORD}/participants/{_SEGMENT}"
+_TRANSCRIPT = rf"{_RECORD}/transcripts/{_SEGMENT}"
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,15 @@ class RouteMatch:
 
 
 _UPDATE_MASK = QueryParam("update_mask", "updateMask", "field_mask")
+_PAGE = (
+    QueryParam("page_size", "pageSize", "int32"),
+    QueryParam("page_token", "pageToken", "string"),
+)
+_FILTERED_PAGE = (QueryParam("filter", "filter", "string"), *_PAGE)
 _ALL_READERS = frozenset({SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS})
 _MEMBER_READERS = frozenset({SCOPE_CREATED, SCOPE_READONLY})
 _WRITERS = frozenset({SCOPE_CREATED})
+_RECORD_READERS = frozenset({SCOPE_CREATED, SCOPE_READONLY})  # settings is not accepted [doc]
 
 
 # verb, path pattern, handler, API method id, RPC, discovery path, scopes, bucket, query, body
@@ -115,6 +125,41 @@ _COLUMNS = [
     "body",
 ]
 
+# The 14 conferenceRecords methods: all GET, all read quota, scopes created or readonly [doc].
+# handler, API method id (after "conferenceRecords"), RPC, path pattern, discovery path, query
+_RECORDS_TABLE: tuple[tuple[Any, ...], ...] = (
+    ("get_conference_record", "get", "GetConferenceRecord", f"(?P<name>{_RECORD})",
+     "v2/{+name}", ()),
+    ("list_conference_records", "list", "ListConferenceRecords", "conferenceRecords",
+     "v2/conferenceRecords", _FILTERED_PAGE),
+    ("get_participant", "participants.get", "GetParticipant", f"(?P<name>{_PARTICIPANT})",
+     "v2/{+name}", ()),
+    ("list_participants", "participants.list", "ListParticipants",
+     f"(?P<parent>{_RECORD})/participants", "v2/{+parent}/participants", _FILTERED_PAGE),
+    ("get_participant_session", "participants.participantSessions.get",
+     "GetParticipantSession", f"(?P<name>{_PARTICIPANT}/participantSessions/{_SEGMENT})",
+     "v2/{+name}", ()),
+    ("list_participant_sessions", "participants.participantSessions.list",
+     "ListParticipantSessions", f"(?P<parent>{_PARTICIPANT})/participantSessions",
+     "v2/{+parent}/participantSessions", _FILTERED_PAGE),
+    ("get_recording", "recordings.get", "GetRecording",
+     f"(?P<name>{_RECORD}/recordings/{_SEGMENT})", "v2/{+name}", ()),
+    ("list_recordings", "recordings.list", "ListRecordings", f"(?P<parent>{_RECORD})/recordings",
+     "v2/{+parent}/recordings", _PAGE),
+    ("get_transcript", "transcripts.get", "GetTranscript", f"(?P<name>{_TRANSCRIPT})",
+     "v2/{+name}", ()),
+    ("list_transcripts", "transcripts.list", "ListTranscripts",
+     f"(?P<parent>{_RECORD})/transcripts", "v2/{+parent}/transcripts", _PAGE),
+    ("get_transcript_entry", "transcripts.entries.get", "GetTranscriptEntry",
+     f"(?P<name>{_TRANSCRIPT}/entries/{_SEGMENT})", "v2/{+name}", ()),
+    ("list_transcript_entries", "transcripts.entries.list", "ListTranscriptEntries",
+     f"(?P<parent>{_TRANSCRIPT})/entries", "v2/{+parent}/entries", _PAGE),
+    ("get_smart_note", "smartNotes.get", "GetSmartNote",
+     f"(?P<name>{_RECORD}/smartNotes/{_SEGMENT})", "v2/{+name}", ()),
+    ("list_smart_notes", "smartNotes.list", "ListSmartNotes",
+     f"(?P<parent>{_RECORD})/smartNotes", "v2/{+parent}/smartNotes", _PAGE),
+)  # fmt: skip
+
 
 def _meet_route(row: tuple[Any, ...]) -> Route:
     fields = dict(zip(_COLUMNS, row, strict=True))
@@ -123,7 +168,25 @@ def _meet_route(row: tuple[Any, ...]) -> Route:
     return Route(kind="meet", **fields)
 
 
-MEET_ROUTES: tuple[Route, ...] = tuple(_meet_route(row) for row in _MEET_TABLE)
+def _records_route(row: tuple[Any, ...]) -> Route:
+    handler, method, rpc, pattern, template, query = row
+    return Route(
+        "GET",
+        "/v2/" + pattern,
+        handler,
+        "meet",
+        api_method="conferenceRecords." + method,
+        rpc=_RECORDS_RPC + rpc,
+        template=template,
+        scopes=_RECORD_READERS,
+        bucket="read",
+        query=query,
+    )
+
+
+MEET_ROUTES: tuple[Route, ...] = tuple(_meet_route(row) for row in _MEET_TABLE) + tuple(
+    _records_route(row) for row in _RECORDS_TABLE
+)
 
 IDENTITY_ROUTES: tuple[Route, ...] = (
     Route("POST", "/token", "token", "identity", "oauth2.token"),
@@ -151,7 +214,12 @@ CONTROL_ROUTES: tuple[Route, ...] = tuple(
         ("PUT", "apps/(?P<app>[^/]+)", "put_app"),
         ("GET", "spaces", "list_spaces"),
         ("POST", f"(?P<space>{_SPACE}):startConference", "start_conference"),
+        ("POST", f"(?P<space>{_SPACE}):leaveConference", "leave_conference"),
         ("POST", f"(?P<space>{_SPACE}):endConference", "end_conference"),
+        ("GET", "clock", "get_clock"),
+        ("PUT", "clock", "put_clock"),
+        ("DELETE", "clock", "reset_clock"),
+        ("POST", "clock:advance", "advance_clock"),
         ("GET", "requests", "list_requests"),
         ("DELETE", "requests", "clear_requests"),
         ("GET", "quotas", "get_quotas"),

@@ -10,6 +10,8 @@ Fixtures
 - ``meet``: ``meet(email, scopes=..., app=...)`` returns a ``MeetHttp`` that calls the Meet
   API with a fresh token for that user: ``.get/.post/.patch/.delete(path, json=..., params=...)``
   return the ``requests.Response`` (no status assertion).
+- ``day``: the emulator clock set (running) to 2030-01-02T00:00:00Z
+  (``tests.emulator.records_support.NOW``), for tests of conference records.
 
 Helpers (importable: ``from tests.emulator.conftest import mint_token, MeetHttp``)
 - ``mint_token(base_url, email, scopes=None, app=None) -> str``
@@ -29,6 +31,7 @@ import requests
 
 from pulumi_meet.emulator import Emulator
 from tests.control import Control
+from tests.emulator.records_support import NOW
 
 TIMEOUT = 10
 
@@ -94,6 +97,13 @@ def control(emulator: Emulator) -> Iterator[Control]:
     api = Control(emulator)
     yield api
     api.close()
+
+
+@pytest.fixture
+def day(control: Control) -> str:
+    """The emulator clock set, running, to a known day (see ``records_support``)."""
+    control.put("clock", {"now": NOW})
+    return NOW
 
 
 @pytest.fixture

@@ -27,8 +27,11 @@ def test_conference_start_join_and_end(meet: Meet, control: Control) -> None:
     record = control.post(f"{space}:startConference", {"participants": ["a@x.com"]})
     assert record["conferenceRecord"].startswith("conferenceRecords/")
     joined = control.post(f"{space}:startConference", {"participants": ["B@x.com"]})
-    assert joined == record  # the ongoing conference gains a participant
-    assert meet("b@x.com").get(space).json()["activeConference"] == record
+    # The ongoing conference gains a participant.
+    assert joined["conferenceRecord"] == record["conferenceRecord"]
+    assert joined["participants"] != record["participants"]
+    active = meet("b@x.com").get(space).json()["activeConference"]
+    assert active == {"conferenceRecord": record["conferenceRecord"]}
     assert control.post(f"{space}:endConference") == {}
     assert "activeConference" not in owner.get(space).json()
     assert control.post(f"{space}:endConference") == {}  # nothing to end: still fine

@@ -26,10 +26,11 @@ def _imported_modules(source: Path) -> set[str]:
 def test_the_emulator_imports_nothing_of_the_provider() -> None:
     offending = {
         f"{path.name}: {module}"
-        for path in EMULATOR_DIR.glob("*.py")
+        for path in EMULATOR_DIR.rglob("*.py")
         for module in _imported_modules(path)
         if (module == "pulumi_meet" or module.startswith("pulumi_meet."))
         and not module.startswith("pulumi_meet.emulator")
     }
     assert offending == set()
     assert len(list(EMULATOR_DIR.glob("*.py"))) > 10  # the walk saw the package
+    assert len(list(EMULATOR_DIR.rglob("conferences/*.py"))) > 5  # and its sub-packages

@@ -25,7 +25,10 @@ def _methods(resource: dict[str, Any], prefix: str) -> Iterator[tuple[str, dict[
 @pytest.fixture(scope="module")
 def discovery_methods(reference_dir: Path) -> dict[str, dict[str, Any]]:
     document = json.loads((reference_dir / "meet.v2.discovery.json").read_text())
-    return dict(_methods(document["resources"]["spaces"], "spaces"))
+    methods: dict[str, dict[str, Any]] = {}
+    for name, resource in document["resources"].items():
+        methods.update(_methods(resource, name))
+    return methods
 
 
 def _example_path(method: dict[str, Any]) -> str:
@@ -36,7 +39,8 @@ def _example_path(method: dict[str, Any]) -> str:
 def test_every_discovery_method_is_routed_with_its_verb_path_and_scopes(
     discovery_methods: dict[str, dict[str, Any]],
 ) -> None:
-    assert len(discovery_methods) == 10
+    # spaces (4) + members (6) + conferenceRecords and its children (14)
+    assert len(discovery_methods) == 24
     routed = {route.api_method: route for route in MEET_ROUTES}
     assert set(routed) == set(discovery_methods)
     for method_id, method in discovery_methods.items():
