@@ -40,6 +40,7 @@ _REQUIRED_STRINGS: dict[str, tuple[str, ...]] = {
 }
 _OPTIONAL_STRINGS = ("private_key_id", "project_id", "client_id", "quota_project_id", "account")
 _SHORTEST_SECRET = 8  # values at least this long are kept out of any message
+_AWS_SUBJECT_TOKEN_TYPE = "urn:ietf:params:aws:token-type:aws4_request"
 
 
 def read_capped(handle: IO[str], what: str) -> str:
@@ -125,6 +126,28 @@ def application_default_credentials() -> google.auth.credentials.Credentials:
     return adc
 
 
+def _external_account(info: Mapping[str, Any]) -> google.auth.credentials.Credentials:
+    """Workload identity federation, chosen as google-auth's loader does, minus the network
+    call it makes to learn a project id nobody here needs (nothing may be sent before the first
+    API call)."""
+    source = info.get("credential_source")
+    scopes = [CLOUD_PLATFORM_SCOPE]
+    credentials: google.auth.credentials.Credentials
+    if info.get("subject_token_type") == _AWS_SUBJECT_TOKEN_TYPE:
+        from google.auth import aws
+
+        credentials = aws.Credentials.from_info(info, scopes=scopes)
+    elif isinstance(source, Mapping) and source.get("executable") is not None:
+        from google.auth import pluggable
+
+        credentials = pluggable.Credentials.from_info(info, scopes=scopes)
+    else:
+        from google.auth import identity_pool
+
+        credentials = identity_pool.Credentials.from_info(info, scopes=scopes)
+    return credentials
+
+
 def load_credentials(info: Mapping[str, Any]) -> google.auth.credentials.Credentials:
     """google-auth credentials from a credentials JSON, exactly as Google issued it.
 
@@ -140,6 +163,8 @@ def load_credentials(info: Mapping[str, Any]) -> google.auth.credentials.Credent
             credentials = google.oauth2.service_account.Credentials.from_service_account_info(data)
         elif data.get("type") == "authorized_user":
             credentials = google.oauth2.credentials.Credentials.from_authorized_user_info(data)
+        elif data.get("type") == "external_account":
+            credentials = _external_account(data)
         else:
             credentials, _ = google.auth.load_credentials_from_dict(
                 data, scopes=[CLOUD_PLATFORM_SCOPE]

@@ -53,7 +53,7 @@ class Endpoints:
         """
         host = host.lower()
         if self.emulator and host == _host(self.emulator):
-            return f"the emulator {self.emulator}", _EMULATOR_FIX
+            return "the emulator", _EMULATOR_FIX
         if host == _host(self.api):
             return "the Meet API", _NETWORK_FIX
         if host in (_host(self.token_uri), _host(self.tokeninfo_uri)):

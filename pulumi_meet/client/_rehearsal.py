@@ -119,22 +119,26 @@ def _b64url(text: Any) -> bytes:
 def prove_key(request: google.auth.transport.Request, base: str, info: Mapping[str, Any]) -> bool:
     """Whether the emulator at `base` holds this key's private half (it issued the key).
 
-    Sent: the key id (public: it heads every assertion and Google lists it) and a challenge.
+    Sent: the service account's e-mail (public) and a challenge.
     """
-    key_id = info.get("private_key_id")
+    email = info.get("client_email")
     try:
         private = serialization.load_pem_private_key(str(info["private_key"]).encode(), None)
     except (KeyError, ValueError, TypeError):
         return False
-    if not isinstance(key_id, str) or not key_id or not isinstance(private, rsa.RSAPrivateKey):
+    if not isinstance(email, str) or not isinstance(private, rsa.RSAPrivateKey):
         return False
-    message, answer = _challenge(request, base, "privateKeyId", key_id)
-    signature = _b64url(answer.get("signature"))
-    try:
-        private.public_key().verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
-        return False
-    return True
+    message, answer = _challenge(request, base, "clientEmail", email)
+    signatures = answer.get("signatures")
+    for signature in signatures if isinstance(signatures, list) else []:
+        try:
+            private.public_key().verify(
+                _b64url(signature), message, padding.PKCS1v15(), hashes.SHA256()
+            )
+        except InvalidSignature:
+            continue
+        return True
+    return False
 
 
 def prove_login(request: google.auth.transport.Request, base: str, info: Mapping[str, Any]) -> bool:

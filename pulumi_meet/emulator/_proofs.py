@@ -6,13 +6,14 @@ Google's own credentials must never reach an emulator (whoever opened the port c
 at Google). So the client names the credentials by a public identifier and a fresh challenge, and
 the emulator answers with what only their issuer can compute:
 
-* ``{"privateKeyId", "challenge"}`` → ``{"signature"}``: RS256 (PKCS#1 v1.5, SHA-256) over
-  `PROOF_CONTEXT` + challenge with the key's private half, which the emulator keeps;
+* ``{"clientEmail", "challenge"}`` → ``{"signatures": [...]}``: RS256 (PKCS#1 v1.5, SHA-256)
+  over `PROOF_CONTEXT` + challenge with the private half of each of the service account's keys,
+  which the emulator keeps (the client checks one against its own key);
 * ``{"clientId", "challenge"}`` → ``{"proof"}``: HMAC-SHA256 of the same message keyed by the
   hex SHA-256 of the client's refresh token, which is how the emulator stores it.
 
-Both base64url without padding. Unknown identifiers are 404 ``NOT_FOUND``. The context prefix
-keeps a proof from doubling as any JWT the key could sign.
+Signatures and proofs are base64url without padding. Unknown identifiers are 404
+``NOT_FOUND``. The context prefix keeps a proof from doubling as any JWT the key could sign.
 """
 
 from __future__ import annotations
@@ -47,19 +48,21 @@ def _text(body: Mapping[str, Any], field: str) -> str:
 
 def prove(accounts: Accounts, body: Mapping[str, Any]) -> dict[str, Any]:
     """The proof for one key or one authorized user (see the module docstring)."""
-    bodies.reject_unknown_fields(body, {"privateKeyId", "clientId", "challenge"})
+    bodies.reject_unknown_fields(body, {"clientEmail", "clientId", "challenge"})
     challenge = _text(body, "challenge")
     if len(challenge) not in _CHALLENGE_LENGTH or not challenge.isascii():
         raise InvalidArgument.for_field("challenge", "challenge must be 16-512 ASCII characters.")
     message = PROOF_CONTEXT + challenge.encode("ascii")
-    if ("privateKeyId" in body) == ("clientId" in body):
-        raise InvalidArgument("Exactly one of privateKeyId and clientId is required.")
-    if "privateKeyId" in body:
-        key = accounts.key(_text(body, "privateKeyId"))
-        if key is None:
-            raise NotFound("This emulator did not issue that key.")
-        signature = key.private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-        return {"signature": b64url_encode(signature)}
+    if ("clientEmail" in body) == ("clientId" in body):
+        raise InvalidArgument("Exactly one of clientEmail and clientId is required.")
+    if "clientEmail" in body:
+        keys = accounts.keys_of(_text(body, "clientEmail"), kind="user")
+        if not keys:
+            raise NotFound("This emulator did not issue a key of that service account.")
+        signatures = [
+            key.private_key.sign(message, padding.PKCS1v15(), hashes.SHA256()) for key in keys
+        ]
+        return {"signatures": [b64url_encode(signature) for signature in signatures]}
     secret = accounts.refresh_token_digest(_text(body, "clientId"))
     if secret is None:
         raise NotFound("This emulator did not issue that OAuth client.")
