@@ -106,4 +106,3 @@ def listening() -> Iterator[Listener]:
         server.shutdown()
         server.server_close()
         thread.join(5)
-
