@@ -7,13 +7,23 @@ resolver's or TLS library's own words are in the debug log (``--debug``).
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import logging
+import socket
+import ssl
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from pulumi_meet import exceptions
 from pulumi_meet.client.meet import get_client
@@ -92,3 +102,64 @@ def test_a_create_over_https_to_plain_http_is_not_an_unknown_outcome(emulator: E
     assert elapsed < BOUND_SECONDS
     assert "speaks plain HTTP" in str(error)
     assert type(error) is exceptions.TransportError
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@pytest.fixture
+def untrusted_tls(tmp_path: Path) -> Iterator[str]:
+    """A TLS server on loopback whose certificate nobody trusts; yields host:port."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*_self_signed(tmp_path))
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with contextlib.suppress(OSError), connection:
+                context.wrap_socket(connection, server_side=True).close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(5)
+    server.close()
+
+
+def test_a_certificate_that_does_not_verify_is_named_not_retried(untrusted_tls: str) -> None:
+    client = get_client(_settings(emulatorHost=f"https://{untrusted_tls}"))
+    error, elapsed = _timed_failure(lambda: client.get_space("spaces/abc"))
+    assert elapsed < BOUND_SECONDS
+    message = str(error)
+    assert f"the TLS handshake with {untrusted_tls} (the emulator) failed" in message
+    assert "CERTIFICATE_VERIFY_FAILED" in message and "REQUESTS_CA_BUNDLE" in message
