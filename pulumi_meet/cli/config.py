@@ -225,9 +225,13 @@ class ClientOptions:
     def _credentials_text(self) -> str | None:
         if self.credentials_file is None:
             return None
+        # Imported here, like get_client: google-auth is not needed for --help.
+        from pulumi_meet.client._credential_files import read_capped
+
         try:
             with open(self.credentials_file, encoding="utf-8") as handle:
-                return handle.read()
+                # Bounded: `--credentials /dev/zero` must not read forever.
+                return read_capped(handle, f"--credentials {self.credentials_file}")
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or type(error).__name__
             raise ConfigurationError(

@@ -1,18 +1,17 @@
 # google-auth's AuthorizedSession is unannotated; calling it is what this module is for.
 # mypy: disallow-untyped-calls=False
-"""HTTP transport: one AuthorizedSession per thread, timeouts, pacing, retries, error parsing.
+"""HTTP transport: one AuthorizedSession per thread, timeouts, pacing, retries.
 
 Each call is paced (`_pacing`), sent with (connect, read) timeouts, and retried per `_retry`.
 Creates are resent only when the server cannot have acted; otherwise a lost answer becomes
-`CreateOutcomeUnknown`. Errors are parsed from the ``google.rpc.Status`` envelope into
-`pulumi_meet.exceptions`. Log lines (logger ``pulumi_meet``) carry methods, resources, statuses
-and timings, never a token or a key.
+`CreateOutcomeUnknown`. What an answer means is read in `_api_errors`; what a failure without
+an answer means (retry, give up, never retry) in `_failures`. Log lines (logger ``pulumi_meet``)
+carry methods, resources, statuses and timings, never a token or a key.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import random
 import threading
@@ -25,12 +24,19 @@ from urllib.parse import urlsplit
 import google.auth.exceptions
 import requests
 import requests.adapters
-import urllib3.exceptions
 from google.auth.transport.requests import AuthorizedSession
 
 from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
 from pulumi_meet.client import cancellation, progress
+from pulumi_meet.client._api_errors import (
+    ApiMethod,
+    CallContext,
+    parse_api_error,
+)
+from pulumi_meet.client._api_errors import outcome_unknown as _outcome_unknown
+from pulumi_meet.client._api_errors import throttled_scope as _throttled_scope
+from pulumi_meet.client._failures import SendFailure, refused, unreachable, was_sent
 from pulumi_meet.client.retry import (
     CREATE_SAFE_STATUSES,
     RETRYABLE_STATUSES,
@@ -38,34 +44,11 @@ from pulumi_meet.client.retry import (
     RetryPolicy,
     parse_retry_after,
 )
-from pulumi_meet.client.settings import (
-    EMBEDDED,
-    GCLOUD_LOGIN,
-    LEDGER_OFF,
-    SCOPE_PREFIX,
-    Settings,
-)
-from pulumi_meet.exceptions import (
-    AlreadyExists,
-    ApiError,
-    Cancelled,
-    CreateOutcomeUnknown,
-    CredentialsError,
-    FailedPrecondition,
-    Internal,
-    InvalidArgument,
-    NotFound,
-    PermissionDenied,
-    ResourceExhausted,
-    ScopeInsufficient,
-    ServiceDisabled,
-    TransportError,
-    Unauthenticated,
-    Unavailable,
-)
+from pulumi_meet.client.settings import EMBEDDED, LEDGER_OFF, Settings
+from pulumi_meet.exceptions import Cancelled, CredentialsError, TransportError
 from pulumi_meet.pacing import pacer as _pacer
 from pulumi_meet.pacing.ledger import Ledger, open_ledger
-from pulumi_meet.pacing.quota import READ, QuotaBucket, quota_project
+from pulumi_meet.pacing.quota import QuotaBucket, quota_project
 
 __all__ = [
     "JITTER",
@@ -83,212 +66,6 @@ LOOPBACK_REFUSED_SECONDS = 2.0
 """How long a refused connection to a loopback address is retried. Nothing listening on this
 machine is not a flaky network: an emulator being restarted comes back within this, a wrong
 port never does, and a person is waiting."""
-
-
-@dataclass(frozen=True)
-class ApiMethod:
-    """One Meet API method: its id, HTTP verb, quota bucket and accepted scopes."""
-
-    id: str
-    verb: str
-    bucket: QuotaBucket
-    scopes: tuple[str, ...]
-    creates: bool = False
-
-
-@dataclass(frozen=True)
-class CallContext:
-    """What an error message needs to know about the call that failed."""
-
-    method: ApiMethod
-    resource: str
-    identity: str
-    attempts: int = 1
-    elapsed_seconds: float = 0.0
-
-
-_STATUS_CLASSES: dict[str, type[ApiError]] = {
-    "INVALID_ARGUMENT": InvalidArgument,
-    "FAILED_PRECONDITION": FailedPrecondition,
-    "OUT_OF_RANGE": InvalidArgument,
-    "UNAUTHENTICATED": Unauthenticated,
-    "PERMISSION_DENIED": PermissionDenied,
-    "NOT_FOUND": NotFound,
-    "ALREADY_EXISTS": AlreadyExists,
-    "ABORTED": AlreadyExists,
-    "RESOURCE_EXHAUSTED": ResourceExhausted,
-    "INTERNAL": Internal,
-    "UNAVAILABLE": Unavailable,
-}
-_HTTP_CLASSES: dict[int, type[ApiError]] = {
-    400: InvalidArgument,
-    401: Unauthenticated,
-    403: PermissionDenied,
-    404: NotFound,
-    409: AlreadyExists,
-    429: ResourceExhausted,
-    503: Unavailable,
-}
-
-
-def _short(scope: str) -> str:
-    return scope.removeprefix(SCOPE_PREFIX)
-
-
-def _hint(error_class: type[ApiError], context: CallContext) -> str:
-    """What to do next, per error class."""
-    who = context.identity
-    tries = f"gave up after {context.attempts} attempt(s) over {context.elapsed_seconds:.0f} s"
-    hints: dict[type[ApiError], str] = {
-        ResourceExhausted: (
-            f"The quota of {who} or of its Cloud project stayed exhausted ({tries}). Something "
-            "outside this machine's pulumi-meet processes is using it, or the meet:*PerMinute / "
-            "meet:project*PerMinute settings exceed the quotas Google grants; lower them or run "
-            "again later."
-        ),
-        Internal: f"The service kept failing ({tries}); run again later.",
-        Unavailable: f"The service kept failing ({tries}); run again later.",
-        Unauthenticated: (
-            f"The access token for {who} was refused even after a refresh; check the "
-            "credentials (meet:credentials, GOOGLE_APPLICATION_CREDENTIALS or the gcloud login)."
-        ),
-        NotFound: "It does not exist (it may have been removed outside Pulumi).",
-        AlreadyExists: "It already exists; manage the existing one instead of creating another.",
-        PermissionDenied: (
-            f"Either the space does not exist, or {who} may not do this: only the owner (the "
-            "user who created the space) may change it or end its conference, and with only the "
-            "meetings.space.created scope a space is reachable only by the Cloud project that "
-            "created it."
-        ),
-    }
-    if error_class is PermissionDenied and context.method.bucket is READ:
-        return _read_refused_hint(context)
-    return hints.get(error_class, "")
-
-
-def _read_refused_hint(context: CallContext) -> str:
-    """A refused read: what a read needs (changing or ending the conference is beside the point)."""
-    who = context.identity
-    if context.method.id.startswith("members"):
-        return (
-            f"Either the space does not exist, or {who} does not own it: only the space's owner "
-            "may see its members. Act as the owner (meet:impersonateUser with domain-wide "
-            "delegation, or the owner's own login)."
-        )
-    return (
-        f"Either the space does not exist, or {who} may not see it: with only the "
-        "meetings.space.created scope a space is visible only to the Cloud project that created "
-        "it; to read rooms created elsewhere (the Meet app, another tool) add the scope "
-        "meetings.space.readonly or meetings.space.settings."
-    )
-
-
-def parse_api_error(
-    http_status: int, body: bytes | str, context: CallContext, *, retry_after: float | None = None
-) -> ApiError:
-    """The typed error for a non-2xx answer (``google.rpc.Status`` envelope, or bare status)."""
-    try:
-        envelope = json.loads(body or b"{}")
-    except ValueError:
-        envelope = {}
-    error = envelope.get("error") if isinstance(envelope, dict) else None
-    error = error if isinstance(error, dict) else {}
-    status = str(error.get("status") or "")
-    server_message = str(error.get("message") or f"HTTP {http_status}")
-    info = next(
-        (
-            d
-            for d in error.get("details") or []
-            if isinstance(d, dict) and str(d.get("@type", "")).endswith("google.rpc.ErrorInfo")
-        ),
-        {},
-    )
-    reason = str(info.get("reason") or "")
-    metadata = {str(k): str(v) for k, v in (info.get("metadata") or {}).items()}
-    error_class = _STATUS_CLASSES.get(status) or _HTTP_CLASSES.get(http_status) or Internal
-    head = f"{context.method.id} {context.resource}: {http_status} {status or 'error'}: "
-    head += server_message.rstrip(".") + "."
-    common: dict[str, Any] = {
-        "method": context.method.id,
-        "resource": context.resource,
-        "http_status": http_status,
-        "status": status or None,
-        "reason": reason,
-        "metadata": metadata,
-        "retryable": http_status in RETRYABLE_STATUSES,
-        "server_message": server_message,
-    }
-    if reason == "SERVICE_DISABLED":
-        url = metadata.get("activationUrl", "")
-        consumer = metadata.get("consumer", "the credentials' Cloud project")
-        message = (
-            f"{head} The Google Meet REST API is not enabled in {consumer}: enable it at "
-            f"{url or 'the Google Cloud console (APIs & Services)'}, wait a few minutes, and "
-            "run again."
-        )
-        return ServiceDisabled(message, activation_url=url, **common)
-    if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
-        scope = context.method.scopes[0]
-        accepted = " or ".join(f"`{_short(s)}`" for s in context.method.scopes)
-        message = (
-            f"{head} The token of {context.identity} lacks a scope {context.method.id} accepts "
-            f"({accepted}). Add `{_short(scope)}` to meet:scopes; a service account also needs it "
-            "authorized for domain-wide delegation in the Admin console, a user login needs to "
-            f"log in again with it added: `{GCLOUD_LOGIN},{scope}`."
-        )
-        return ScopeInsufficient(message, scope=scope, **common)
-    hint = _hint(error_class, context)
-    if retry_after is not None and error_class is ResourceExhausted:
-        common["metadata"] = {**metadata, "retryAfterSeconds": f"{retry_after:g}"}
-    return error_class(f"{head} {hint}".rstrip(), **common)
-
-
-def _outcome_unknown(context: CallContext, cause: str) -> CreateOutcomeUnknown:
-    what = "member" if context.method.id.startswith("members") else "space"
-    if what == "space":
-        adopt = (
-            f"Look for the new meeting among {context.identity}'s Google Meet rooms (e.g. in the "
-            'Meet app or Calendar); if it is there, adopt it with adopt="spaces/<id>" (or its '
-            "meeting code) on the resource and run `pulumi up` again; if it is not, just run "
-            "`pulumi up` again."
-        )
-    else:
-        adopt = (
-            f"Check the members of {context.resource} (members.list, or `pulumi-meet members "
-            f"list {context.resource}`); if the member is there, remove it (members.delete as "
-            "the space's owner) and run `pulumi up` again; if not, just run `pulumi up` again."
-        )
-    message = (
-        f"{context.method.id} {context.resource}: the request was sent as {context.identity} but "
-        f"its answer was lost ({cause}), so a {what} may have been created. pulumi-meet never "
-        f"sends a second create after that (the API can neither list nor delete spaces, so a "
-        f"duplicate would be an orphan). {adopt}"
-    )
-    return CreateOutcomeUnknown(
-        message, method=context.method.id, resource=context.resource, cause=cause
-    )
-
-
-def _throttled_scope(body: bytes) -> str:
-    """Which bucket a 429 is about: ``project`` when its ErrorInfo names a per-project limit.
-
-    Google's limit names follow ``…PerMinutePerProject`` / ``…PerMinutePerUserPerProject``
-    (the emulator's too); anything else is taken as the user's, the common case.
-    """
-    try:
-        error = json.loads(body or b"{}").get("error") or {}
-        details = error.get("details") or []
-    except (ValueError, AttributeError):
-        return "user"
-    for detail in details:
-        limit = (
-            str((detail.get("metadata") or {}).get("quota_limit", ""))
-            if isinstance(detail, dict)
-            else ""
-        )
-        if limit.endswith("PerProject") and "PerUser" not in limit:
-            return "project"
-    return "user"
 
 
 def _raise_if_cancelled(context: CallContext) -> None:
@@ -321,34 +98,6 @@ class _Request:
     body: Mapping[str, Any] | None
 
 
-class _SendFailure(Exception):
-    """The request failed without an HTTP answer; `sent` tells whether it may have arrived,
-    `refused` whether the peer actively refused the connection (nothing listens there)."""
-
-    def __init__(self, description: str, *, sent: bool, refused: bool = False) -> None:
-        super().__init__(description)
-        self.description = description
-        self.sent = sent
-        self.refused = refused
-
-
-def _refused(error: BaseException) -> bool:
-    """Whether a ConnectionRefusedError lies anywhere under `error` (requests, urllib3 and
-    google-auth each wrap the one below in their args, reason or cause)."""
-    pending: list[object] = [error]
-    seen: set[int] = set()
-    while pending:
-        current = pending.pop()
-        if id(current) in seen or not isinstance(current, BaseException):
-            continue
-        seen.add(id(current))
-        if isinstance(current, ConnectionRefusedError):
-            return True
-        pending += [*current.args, getattr(current, "reason", None)]
-        pending += [current.__cause__, current.__context__]
-    return False
-
-
 def _is_loopback(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     if host == "localhost" or host.endswith(".localhost"):
@@ -357,17 +106,6 @@ def _is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _was_sent(error: requests.RequestException) -> bool:
-    """False only when the failure happened before any byte of the request left."""
-    if isinstance(error, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
-        return False
-    reason = error.args[0] if error.args else None
-    reason = getattr(reason, "reason", reason)  # MaxRetryError wraps the cause
-    return not isinstance(
-        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
-    )
 
 
 class Transport:
@@ -494,7 +232,7 @@ class Transport:
         started = self._clock()
         try:
             response = self._send(request)
-        except _SendFailure as failure:
+        except SendFailure as failure:
             return self._after_failure(failure, context, budget)
         finally:
             admission.done()
@@ -528,7 +266,7 @@ class Transport:
         return delay
 
     def _after_failure(
-        self, failure: _SendFailure, context: CallContext, budget: RetryBudget
+        self, failure: SendFailure, context: CallContext, budget: RetryBudget
     ) -> float:
         if context.method.creates and failure.sent:
             _LOGGER.warning("%s: answer lost (%s)", context.method.id, failure.description)
@@ -580,19 +318,30 @@ class Transport:
             return response
         except google.auth.exceptions.GoogleAuthError as error:
             # Raised while obtaining a token: the API request itself was never sent.
+            self._raise_if_unreachable(error, request)
             transient = isinstance(error, google.auth.exceptions.TransportError) or error.retryable
             if not transient:
                 raise CredentialsError(f"could not obtain an access token: {error}") from None
             description = f"token request failed ({type(error).__name__})"
-            raise _SendFailure(description, sent=False, refused=_refused(error)) from None
+            raise SendFailure(description, sent=False, refused=refused(error)) from None
         except requests.exceptions.Timeout as error:
-            sent = _was_sent(error)
-            raise _SendFailure(f"timed out ({type(error).__name__})", sent=sent) from None
+            sent = was_sent(error)
+            raise SendFailure(f"timed out ({type(error).__name__})", sent=sent) from None
         except requests.exceptions.ConnectionError as error:
-            sent = _was_sent(error)
+            self._raise_if_unreachable(error, request)
+            sent = was_sent(error)
             what = "connection dropped" if sent else "connection failed"
             description = f"{what} ({type(error).__name__})"
-            raise _SendFailure(description, sent=sent, refused=_refused(error)) from None
+            raise SendFailure(description, sent=sent, refused=refused(error)) from None
+
+    def _raise_if_unreachable(self, error: BaseException, request: _Request) -> None:
+        """A host that does not resolve or cannot speak TLS: no retry would help, say so now.
+
+        Nothing was sent (the failure precedes the first byte), so even a create is safe.
+        """
+        failure = unreachable(error, self.authorization().endpoints, request.method.id)
+        if failure is not None:
+            raise failure from None
 
     def _decode(self, response: requests.Response, context: CallContext) -> dict[str, Any]:
         try:

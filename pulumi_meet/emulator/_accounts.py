@@ -249,6 +249,15 @@ class Accounts:
             app=row["app"],
         )
 
+    def refresh_token_digest(self, client_id: str) -> str | None:
+        """The stored SHA-256 (hex) of this OAuth client's refresh token, if the client exists."""
+        with self._store.transaction() as db:
+            row = db.execute(
+                "SELECT refresh_token_sha256 FROM identity_authorized_users WHERE client_id = ?",
+                (client_id,),
+            ).fetchone()
+        return None if row is None else str(row["refresh_token_sha256"])
+
     # -- apps ---------------------------------------------------------------------------------
 
     def set_meet_api_enabled(self, app: str, enabled: bool) -> None:

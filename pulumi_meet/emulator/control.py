@@ -75,6 +75,9 @@ class ControlApi:
     def create_authorized_user(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         return self._identity.create_authorized_user(json_object(body))
 
+    def prove_credentials(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
+        return self._identity.prove_credentials(json_object(body))
+
     def get_app(self, params: Mapping[str, str], body: Any) -> dict[str, Any]:
         app = params["app"]
         return {"app": app, "meetApiEnabled": self._identity.is_meet_api_enabled(app)}

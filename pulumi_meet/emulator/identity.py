@@ -39,6 +39,7 @@ from pulumi_meet.emulator._principal import (
     AuthRefusal,
     Principal,
 )
+from pulumi_meet.emulator._proofs import prove
 from pulumi_meet.emulator._sign_jwt import SignJwt
 from pulumi_meet.emulator._token_grants import TokenEndpoint
 from pulumi_meet.emulator.exceptions import InvalidArgument, Unauthenticated
@@ -239,6 +240,11 @@ class Identity:
             client_id=client_id,
             lifetime=bodies.integer(body, "expiresIn", default=3600, limit=10 * 365 * 86400),
         )
+
+    def prove_credentials(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /emulator/v1/credentials:prove``: show this emulator issued a key or a login
+        (so a client may send it their secrets; see ``_proofs``)."""
+        return prove(self._accounts, body)
 
     def create_service_account(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """``POST /emulator/v1/serviceAccounts``: a new key JSON, shaped exactly like Google's.

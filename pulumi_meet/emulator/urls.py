@@ -208,6 +208,7 @@ CONTROL_ROUTES: tuple[Route, ...] = tuple(
         ("POST", "token", "mint_token"),
         ("POST", "serviceAccounts", "create_service_account"),
         ("POST", "authorizedUsers", "create_authorized_user"),
+        ("POST", "credentials:prove", "prove_credentials"),
         ("GET", "users/(?P<email>[^/]+)", "get_user"),
         ("PUT", "users/(?P<email>[^/]+)", "put_user"),
         ("GET", "apps/(?P<app>[^/]+)", "get_app"),
