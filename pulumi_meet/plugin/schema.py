@@ -27,6 +27,7 @@ from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.enums import DeletionPolicy
 from pulumi_meet.core.space_fields import Field, Mutability
+from pulumi_meet.core.tokens import GET_SPACE, PACKAGE, SPACE, SPACE_MEMBER
 from pulumi_meet.operations import member as member_ops
 from pulumi_meet.operations.space import REPLACING_INPUTS
 from pulumi_meet.plugin.config import CONFIG_KEYS
@@ -41,10 +42,6 @@ __all__ = [
     "schema_text",
 ]
 
-PACKAGE: Final = "meet"
-SPACE: Final = f"{PACKAGE}:index:Space"
-SPACE_MEMBER: Final = f"{PACKAGE}:index:SpaceMember"
-GET_SPACE: Final = f"{PACKAGE}:index:getSpace"
 
 _GET_SPACE_INPUTS: Final = ("space", "owner")
 """The inputs of ``getSpace``: a reference to the room, and whom to ask as."""
