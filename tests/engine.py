@@ -157,8 +157,10 @@ class _Mocks(pulumi.runtime.Mocks):
         resource_id = args.resource_id or None
         retain = bool(getattr(self.registering, "retain_on_delete", False))
         urn = str(getattr(self.registering, "urn", ""))
+        # A read (`Resource.get`) leaves `custom` unset: only custom resources can be read.
+        custom = args.custom is not False
         captured = CapturedResource(
-            args.typ, args.name, dict(args.inputs), resource_id, retain, urn, bool(args.custom)
+            args.typ, args.name, dict(args.inputs), resource_id, retain, urn, custom
         )
         return self._handler(captured)
 
@@ -190,6 +192,13 @@ class _Monitor(MockMonitor):
             return super().RegisterResource(request)  # type: ignore[no-untyped-call]
         finally:
             self._ours.registering.retain_on_delete = False
+            self._ours.registering.urn = ""
+
+    def ReadResource(self, request: Any) -> Any:  # the gRPC method, by its name
+        self._ours.registering.urn = self.make_urn(request.parent, request.type, request.name)
+        try:
+            return super().ReadResource(request)  # type: ignore[no-untyped-call]
+        finally:
             self._ours.registering.urn = ""
 
 
