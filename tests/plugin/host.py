@@ -265,14 +265,15 @@ class PluginHost:
         text: str = self.call("GetSchema", provider_pb2.GetSchemaRequest(version=0)).schema
         return text
 
-    def _names(self, urn_: str) -> dict[str, str]:
-        """The ``name`` and ``type`` fields the engine sets beside ``urn``."""
-        return {"name": engine_name(urn_), "type": engine_type(urn_) if self.sends_type else ""}
+    def _type(self, urn_: str) -> str:
+        """The ``type`` field the engine sets beside ``urn`` (and ``name``)."""
+        return engine_type(urn_) if self.sends_type else ""
 
     def check_config(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         request = provider_pb2.CheckRequest(
             urn=PROVIDER_URN,
-            **self._names(PROVIDER_URN),
+            name=engine_name(PROVIDER_URN),
+            type=self._type(PROVIDER_URN),
             olds=to_struct({}),
             news=to_struct(news),
         )
@@ -300,7 +301,11 @@ class PluginHost:
         self, urn_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         request = provider_pb2.CheckRequest(
-            urn=urn_, **self._names(urn_), olds=to_struct(olds), news=to_struct(news)
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            olds=to_struct(olds),
+            news=to_struct(news),
         )
         response = self.call("Check", request)
         return from_struct(response.inputs), [(f.property, f.reason) for f in response.failures]
@@ -309,7 +314,12 @@ class PluginHost:
         self, urn_: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> DiffOutcome:
         request = provider_pb2.DiffRequest(
-            urn=urn_, **self._names(urn_), id=id_, olds=to_struct(olds), news=to_struct(news)
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            id=id_,
+            olds=to_struct(olds),
+            news=to_struct(news),
         )
         response = self.call("Diff", request)
         kinds = provider_pb2.PropertyDiff.Kind
@@ -325,7 +335,11 @@ class PluginHost:
         self, urn_: str, properties: Mapping[str, Any], *, preview: bool = False
     ) -> tuple[str, dict[str, Any]]:
         request = provider_pb2.CreateRequest(
-            urn=urn_, **self._names(urn_), properties=to_struct(properties), preview=preview
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            properties=to_struct(properties),
+            preview=preview,
         )
         response = self.call("Create", request)
         return response.id, from_struct(response.properties)
@@ -340,7 +354,8 @@ class PluginHost:
         """(ID, outputs, inputs), or ``None`` when the plugin says the resource is gone."""
         request = provider_pb2.ReadRequest(
             urn=urn_,
-            **self._names(urn_),
+            name=engine_name(urn_),
+            type=self._type(urn_),
             id=id_,
             properties=to_struct(properties or {}),
             inputs=to_struct(inputs or {}),
@@ -361,7 +376,8 @@ class PluginHost:
     ) -> dict[str, Any]:
         request = provider_pb2.UpdateRequest(
             urn=urn_,
-            **self._names(urn_),
+            name=engine_name(urn_),
+            type=self._type(urn_),
             id=id_,
             olds=to_struct(olds),
             news=to_struct(news),
@@ -371,7 +387,11 @@ class PluginHost:
 
     def delete(self, urn_: str, id_: str, properties: Mapping[str, Any]) -> None:
         request = provider_pb2.DeleteRequest(
-            urn=urn_, **self._names(urn_), id=id_, properties=to_struct(properties)
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            id=id_,
+            properties=to_struct(properties),
         )
         self.call("Delete", request)
 
