@@ -23,9 +23,12 @@ No Pulumi CLI is needed. Three layers, usable separately:
     the inputs of another as in a real deployment (and registrations run concurrently, as the
     engine runs them).
 
-Simplifications: URNs ignore parents (``urn:pulumi:<stack>::<project>::<type>::<name>``);
-resource options other than ``id`` and ``retain_on_delete`` (protect, ignore_changes,
-delete_before_replace...) are not seen by mocks and are not applied.
+URNs are the engine's: a resource declared inside components has the whole parent chain in its
+type (``urn:pulumi:dev::proj::my:index:TeamRooms$pulumi-python:dynamic/meet:Space::standup``).
+Component resources (``custom=False``) are registered with no provider call and kept out of the
+state and the steps. Simplifications: resource options other than ``id`` and
+``retain_on_delete`` (protect, ignore_changes, delete_before_replace...) are not seen by mocks
+and are not applied.
 """
 
 from __future__ import annotations
@@ -131,6 +134,10 @@ class CapturedResource:
     """Set for ``Resource.get`` (a read of an existing resource)."""
     retain_on_delete: bool = False
     """The ``retain_on_delete`` resource option: deleting drops it from state, with no call."""
+    urn: str = ""
+    """The URN the engine gives it (the parent chain in its type)."""
+    custom: bool = True
+    """False for a component resource: no provider manages it."""
 
 
 def make_urn(type_: str, name: str, *, project: str, stack: str) -> str:
@@ -149,7 +156,12 @@ class _Mocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         resource_id = args.resource_id or None
         retain = bool(getattr(self.registering, "retain_on_delete", False))
-        captured = CapturedResource(args.typ, args.name, dict(args.inputs), resource_id, retain)
+        urn = str(getattr(self.registering, "urn", ""))
+        # A read (`Resource.get`) leaves `custom` unset: only custom resources can be read.
+        custom = args.custom is not False
+        captured = CapturedResource(
+            args.typ, args.name, dict(args.inputs), resource_id, retain, urn, custom
+        )
         return self._handler(captured)
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
@@ -163,12 +175,31 @@ class _Monitor(MockMonitor):
         super().__init__(mocks)
         self._ours = mocks
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN: the parent's whole qualified type, then ``$`` and this type.
+
+        (The SDK's mock keeps only the parent's last type segment; the engine keeps the chain.)
+        """
+        qualified = parent.split("::")[2] if parent else ""
+        if qualified and qualified != "pulumi:pulumi:Stack":
+            type_ = f"{qualified}${type_}"
+        return "::".join([f"urn:pulumi:{pulumi.get_stack()}", pulumi.get_project(), type_, name])
+
     def RegisterResource(self, request: Any) -> Any:  # the gRPC method, by its name
         self._ours.registering.retain_on_delete = bool(request.retainOnDelete)
+        self._ours.registering.urn = self.make_urn(request.parent, request.type, request.name)
         try:
             return super().RegisterResource(request)  # type: ignore[no-untyped-call]
         finally:
             self._ours.registering.retain_on_delete = False
+            self._ours.registering.urn = ""
+
+    def ReadResource(self, request: Any) -> Any:  # the gRPC method, by its name
+        self._ours.registering.urn = self.make_urn(request.parent, request.type, request.name)
+        try:
+            return super().ReadResource(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._ours.registering.urn = ""
 
 
 def _run_under_mocks(
@@ -606,7 +637,9 @@ class Engine:
     # ------------------------------------------------------------------ one registration
 
     def _step(self, res: CapturedResource, run: _Run) -> tuple[str, dict[str, Any]]:
-        urn = self.urn(res.type, res.name)
+        if not res.custom:
+            return "", {}  # a component: the engine calls no provider for it
+        urn = res.urn or self.urn(res.type, res.name)
         host = self._provider()
         if res.id is not None:
             outcome = host.read(urn, res.id, {}, res.inputs)

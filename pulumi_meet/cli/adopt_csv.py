@@ -39,6 +39,8 @@ from pulumi_meet.cli.progress import ProgressBar
 from pulumi_meet.client import progress
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.core.space_fields import CONFIG_FIELDS, email_violation
+from pulumi_meet.core.tokens import SPACE as SPACE_TYPE_TOKEN
+from pulumi_meet.core.tokens import SPACE_MEMBER as MEMBER_TYPE_TOKEN
 from pulumi_meet.exceptions import (
     ConfigurationError,
     CredentialsError,
@@ -50,9 +52,6 @@ from pulumi_meet.exceptions import (
 __all__ = ["FORMATS", "CsvRow", "RowProblem", "adopt_from_csv", "read_rows", "render"]
 
 FORMATS = ("python", "yaml")
-SPACE_TYPE_TOKEN = "meet:index:Space"
-"""The provider plugin's type token of a Space (its properties are camelCase)."""
-MEMBER_TYPE_TOKEN = "meet:index:SpaceMember"
 _WORKERS = 16  # enough calls in flight to keep every owner's and the project's bucket busy
 _RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 _COLUMNS = "space (meeting code, URL or spaces/<id>), owner e-mail[, resource name]"

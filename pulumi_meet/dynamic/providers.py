@@ -11,13 +11,15 @@ The engine calls one shared instance from up to four threads at once; the instan
 mutated after ``configure()``, and the client layer owns the thread-safe shared state.
 
 The operations themselves (and their API calls per operation) live in
-:mod:`pulumi_meet.operations`, shared with the provider plugin; these classes only adapt them to
-the dynamic provider's result types.
+:mod:`pulumi_meet.operations`, shared with the provider plugin; one generic adapter
+(:class:`_MeetProvider`) turns the registry's operations for its token
+(:data:`pulumi_meet.operations.registry.OPERATIONS`) into the dynamic provider's result types,
+and each class only names its token.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -31,8 +33,8 @@ from pulumi.dynamic import (
 )
 
 from pulumi_meet.client.settings import Settings
-from pulumi_meet.operations import member as member_ops
-from pulumi_meet.operations import space as space_ops
+from pulumi_meet.core.tokens import SPACE, SPACE_MEMBER
+from pulumi_meet.operations.registry import OPERATIONS, ResourceOperations
 
 if TYPE_CHECKING:
     from pulumi_meet.client.meet import MeetClient
@@ -41,11 +43,21 @@ __all__ = ["MemberProvider", "SpaceProvider"]
 
 
 class _MeetProvider(ResourceProvider):
-    """What every pulumi-meet provider shares: plain settings, clients built on demand."""
+    """The registry's operations of :attr:`token` as a dynamic provider.
 
+    Plain settings, clients built on demand. The engine passes the OLD OUTPUTS as ``olds`` to
+    diff and update; every call below takes and returns snake_case dicts.
+    """
+
+    token: ClassVar[str]
+    """The resource type served, a key of :data:`~pulumi_meet.operations.registry.OPERATIONS`."""
     serialize_as_secret_always = False
     # Class-level default: old pickles do not re-run __init__, configure() always sets it.
     _settings: Settings | None = None
+
+    @property
+    def _operations(self) -> ResourceOperations:
+        return OPERATIONS[self.token]
 
     def configure(self, req: ConfigureRequest) -> None:
         """Read the `meet:` stack config into plain data. No credential is resolved here.
@@ -66,38 +78,47 @@ class _MeetProvider(ResourceProvider):
         settings = getattr(self, "_settings", None) or Settings.from_config(lambda _key: None)
         return get_client(settings, acting_as)
 
-
-class SpaceProvider(_MeetProvider):
-    """Creates, adopts, updates, reads and retires Google Meet spaces for :class:`Space`."""
-
-    # Pickles name the class by this stable path (see pulumi_meet._provider), not by this module.
-    __module__ = "pulumi_meet._provider"
-
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input; unknowns pass. Makes no API call and needs no credentials."""
-        inputs, violations = space_ops.check_space(news)
+        inputs, violations = self._operations.check(news)
         return CheckResult(inputs, [CheckFailure(v.property, v.reason) for v in violations])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare the fields the user set with the old outputs. Makes no API call."""
-        diff = space_ops.diff_space(olds, news)
-        return DiffResult(changes=diff.changes, replaces=diff.replaces, delete_before_replace=False)
+        diff = self._operations.diff(olds, news)
+        return DiffResult(
+            changes=diff.changes, replaces=list(diff.replaces), delete_before_replace=False
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """One ``spaces.create`` with the whole config (adopt: one get, at most one patch)."""
-        return CreateResult(*space_ops.create_space(self._client, props))
+        """Create (or adopt) the resource."""
+        return CreateResult(*self._operations.create(self._client, props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Exactly one ``spaces.patch`` naming the changed fields, or no call at all."""
-        return UpdateResult(space_ops.update_space(self._client, id_, olds, news))
+        """At most one patch naming exactly the changed fields, or no call at all."""
+        return UpdateResult(self._operations.update(self._client, id_, olds, news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """One ``spaces.get``: live outputs, and inputs whose managed fields hold live values."""
-        return ReadResult(*space_ops.read_space(self._client, id_, props))
+        """One get; a resource that is gone leaves the state (an empty ID)."""
+        found = self._operations.read(self._client, id_, props, importing=False)
+        return ReadResult("", {}) if found is None else ReadResult(*found)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Apply the deletion policy; the Meet API cannot delete a space."""
-        space_ops.delete_space(self._client, id_, props)
+        """Delete (a Space: apply its deletion policy; the Meet API cannot delete a space)."""
+        self._operations.delete(self._client, id_, props)
+
+
+class SpaceProvider(_MeetProvider):
+    """Creates, adopts, updates, reads and retires Google Meet spaces for :class:`Space`.
+
+    Create: one ``spaces.create`` with the whole config (adopt: one get, at most one patch).
+    Update: exactly one ``spaces.patch`` naming the changed fields, or no call. Read: one
+    ``spaces.get``. Delete: the deletion policy. Another ``adopt`` or ``owner`` replaces.
+    """
+
+    # Pickles name the class by this stable path (see pulumi_meet._provider), not by this module.
+    __module__ = "pulumi_meet._provider"
+    token = SPACE
 
 
 class MemberProvider(_MeetProvider):
@@ -106,35 +127,12 @@ class MemberProvider(_MeetProvider):
     Every call acts as the space's owner, since only the owner manages members: the explicit
     ``owner`` input, else the owner recorded when the member was created, else the configured
     identity (``pulumi_meet.client.identity``: ``meet:impersonateUser``, the credentials' user,
-    or ``meet:user`` on an emulator without credentials).
+    or ``meet:user`` on an emulator without credentials). Create: one ``members.create``;
+    update: one ``members.patch`` (``updateMask=role``) when the role changed; a member removed
+    outside Pulumi (404) leaves the state on read and counts as removed on delete. Another space
+    or another person replaces.
     """
 
     # Pickles name the class by this stable path (see pulumi_meet._provider), not by this module.
     __module__ = "pulumi_meet._provider"
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Validate every input; unknowns pass. Makes no API call and needs no credentials."""
-        inputs, violations = member_ops.check_member(news)
-        return CheckResult(inputs, [CheckFailure(v.property, v.reason) for v in violations])
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Another space or another person replaces; a role or owner change updates. No call."""
-        diff = member_ops.diff_member(olds, news)
-        return DiffResult(changes=diff.changes, replaces=diff.replaces, delete_before_replace=False)
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        """One ``members.create`` carrying the e-mail and the role (adopt: a get, maybe a patch)."""
-        return CreateResult(*member_ops.create_member(self._client, props))
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """One ``members.patch`` with ``updateMask=role`` when the role changed, else no call."""
-        return UpdateResult(member_ops.update_member(self._client, id_, olds, news))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """One ``members.get``; a member removed outside Pulumi (404) leaves the state."""
-        found = member_ops.read_member(self._client, id_, props)
-        return ReadResult("", {}) if found is None else ReadResult(*found)
-
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """One ``members.delete``; a member that is already gone (404) counts as removed."""
-        member_ops.delete_member(self._client, id_, props)
+    token = SPACE_MEMBER

@@ -6,15 +6,21 @@ converts the engine's camelCase property values into the snake_case dicts of
 engine's parallel calls overlap as they do in the dynamic provider's host), and converts the
 result back. Check, Diff and every preview make no API call and need no credentials: the client
 (and with it the credentials) is built on the first real call.
+
+Every resource operation looks its type up in the operations registry
+(:func:`pulumi_meet.operations.registry.operations_for`): the request's ``type`` field, which
+:class:`~pulumi_meet.plugin.server.MeetServicer` hands over in :data:`REQUEST_TYPE` (the SDK's
+request objects drop it), else the resource's own type in its URN, so a room declared inside a
+component is served like any other.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
@@ -45,28 +51,33 @@ from pulumi.provider.experimental.provider import (
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.space_fields import Violation
-from pulumi_meet.exceptions import ConfigurationError, MeetError
-from pulumi_meet.operations import member as member_ops
+from pulumi_meet.core.tokens import GET_SPACE
+from pulumi_meet.exceptions import ConfigurationError
 from pulumi_meet.operations import space as space_ops
+from pulumi_meet.operations.registry import (
+    DiffEntry,
+    ResourceOperations,
+    UnknownToken,
+    operations_for,
+    unknown_token,
+)
 from pulumi_meet.plugin import schema
-from pulumi_meet.plugin.config import CONFIG_KEYS
+from pulumi_meet.plugin.config import CONFIG_KEYS, config_value, redacted
 from pulumi_meet.plugin.names import camel_path, camel_text, snake_spellings, to_camel, to_snake
 
 if TYPE_CHECKING:
     from pulumi_meet.client.meet import MeetClient
 
-__all__ = ["MeetProvider", "UnknownToken"]
+__all__ = ["REQUEST_TYPE", "MeetProvider", "UnknownToken"]
 
 _T = TypeVar("_T")
 _UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the wire form core recognises
 _SECRET_KEYS: Final = frozenset(key.name for key in CONFIG_KEYS if key.secret)
-_LIST_KEYS: Final = frozenset(key.name for key in CONFIG_KEYS if key.list_ok)
 # Blocking API calls run here: the engine sends up to `--parallel` calls at once (default 10+).
 _EXECUTOR: Final = ThreadPoolExecutor(max_workers=32, thread_name_prefix="meet-op")
 
-
-class UnknownToken(MeetError):
-    """The engine asked for a resource type or function this package does not have."""
+REQUEST_TYPE: Final[ContextVar[str]] = ContextVar("REQUEST_TYPE", default="")
+"""The ``type`` field of the gRPC request being served ("" when the engine leaves it empty)."""
 
 
 # -------------------------------------------------------------------- property values
@@ -132,21 +143,6 @@ def _echoed(name: str) -> str:
     return rest[:1].lower() + rest[1:] if rest != name and rest[:1].isupper() else name
 
 
-def _variable(key: str, text: str | None) -> Any:
-    """A ``meet:config:<key>`` variable as ``args`` would carry it.
-
-    The engine JSON-encodes a structured config value (a YAML list of scopes) in ``variables``;
-    for a key that takes a list, text that parses as a JSON list is that list.
-    """
-    if text is None or key not in _LIST_KEYS or not text.lstrip().startswith("["):
-        return text
-    try:
-        decoded = json.loads(text)
-    except ValueError:
-        return text  # not JSON after all: Settings reports the text as it is
-    return decoded if isinstance(decoded, list) else text
-
-
 def _failures(violations: list[Violation]) -> list[CheckFailure]:
     return [CheckFailure(camel_path(v.property), camel_text(v.reason)) for v in violations]
 
@@ -160,47 +156,30 @@ def _kind(old: object, replace: bool) -> PropertyDiffKind:
     return PropertyDiffKind.UPDATE_REPLACE if replace else PropertyDiffKind.UPDATE
 
 
-def _detailed(entries: list[tuple[str, object, bool]]) -> DiffResponse:
-    """A diff response from ``(snake path, old value, replaces)`` entries, one per leaf."""
+def _detailed(entries: Iterable[DiffEntry]) -> DiffResponse:
+    """A diff response with one detailed entry per changed leaf."""
+    entries = list(entries)
     detailed = {
-        camel_path(path): PropertyDiff(_kind(old, replace), input_diff=True)
-        for path, old, replace in entries
+        camel_path(entry.path): PropertyDiff(_kind(entry.old, entry.replaces), input_diff=True)
+        for entry in entries
     }
-    replaces = [camel_path(path) for path, _old, replace in entries if replace]
     return DiffResponse(
         changes=bool(entries),
-        replaces=replaces,
+        replaces=[camel_path(entry.path) for entry in entries if entry.replaces],
         delete_before_replace=False,
-        diffs=list(dict.fromkeys(camel_path(path.split(".")[0]) for path, _, _ in entries)),
+        diffs=list(dict.fromkeys(camel_path(entry.path.split(".")[0]) for entry in entries)),
         detailed_diff=detailed,
     )
 
 
-def _space_diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResponse:
-    diff = space_ops.diff_space(olds, news)
-    if fields.is_unknown(news.get("config")):
-        # A whole config not known until apply: one entry, not every leaf the table has.
-        entries = [("config", olds.get("config"), False)]
-    else:
-        entries = [
-            (spec.property_path, fields.get_path(olds, spec.path), False) for spec in diff.changed
-        ]
-    if diff.policy_changed:
-        entries.append(("deletion_policy", olds.get("deletion_policy"), False))
-    entries += [
-        (name, fields.recorded_owner(olds) if name == "owner" else olds.get(name), True)
-        for name in diff.replaces
-    ]
-    return _detailed(entries)
+def _operations(urn: str) -> ResourceOperations:
+    """The registry's operations for the request being served (its ``type``, else its URN)."""
+    return operations_for(urn, REQUEST_TYPE.get())
 
 
-def _member_diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResponse:
-    diff = member_ops.diff_member(olds, news)
-    entries = [(name, olds.get(name), True) for name in diff.replaces]
-    entries += [(spec.property_path, olds.get(spec.path[0]), False) for spec in diff.changed]
-    if diff.owner_changed:
-        entries.append(("owner", olds.get("owner"), False))
-    return _detailed(entries)
+def _config_values(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
+    """Config values as the engine sent them (any of its shapes), in the shape Settings reads."""
+    return {key: config_value(key, plain(value)) for key, value in values.items()}
 
 
 # -------------------------------------------------------------------- the provider
@@ -240,16 +219,21 @@ class MeetProvider(Provider):
         return GetSchemaResponse(schema.schema_text())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
-        """Each ``meet:`` key read as the provider will read it; credentials kept secret."""
-        news = {key: plain(value) for key, value in request.new_inputs.items()}
+        """Each ``meet:`` key read as the provider will read it; credentials kept secret.
+
+        The engine strips the secret marker from CheckConfig's values, so no failure here quotes
+        a value: any of them may be a secret (``pulumi config set --secret meet:scopes``).
+        """
+        news = _config_values(request.new_inputs)
         failures = []
         for key in CONFIG_KEYS:
-            if key.name not in news or news[key.name] == _UNKNOWN:
-                continue
+            value = news.get(key.name)
+            if value is None or _has_unknown(value):
+                continue  # an unknown (a preview of an explicit provider) is known at apply
             try:
-                Settings.from_config({f"meet:{key.name}": news[key.name]}.get, environ={})
+                Settings.from_config({f"meet:{key.name}": value}.get, environ={})
             except ConfigurationError as error:
-                failures.append(CheckFailure(key.name, str(error)))
+                failures.append(CheckFailure(key.name, redacted(str(error), [value])))
         inputs = {
             key: value.with_secret(True) if key in _SECRET_KEYS else value
             for key, value in request.new_inputs.items()
@@ -284,37 +268,39 @@ class MeetProvider(Provider):
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Read the ``meet:`` keys (``args``, else ``variables``) into plain settings.
 
+        Every shape the engine sends is read (:func:`~pulumi_meet.plugin.config.config_value`).
         No credential is resolved here. Secrets are accepted: each operation marks secret every
-        output that is, or echoes, a secret input (``owner`` and ``declaredOwner``, ...).
+        output that is, or echoes, a secret input (``owner`` and ``declaredOwner``, ...), and an
+        error never quotes a secret value (nor one from ``variables``, which lose the marker).
         """
-        args = {key: plain(value) for key, value in request.args.items()}
+        args = _config_values(request.args)
+        hidden = [args[key] for key, value in request.args.items() if value.contains_secret()]
 
         def lookup(name: str) -> Any:
             key = name.removeprefix("meet:")
             value = args.get(key)
-            if value is None or value == _UNKNOWN:
-                value = _variable(key, request.variables.get(f"meet:config:{key}"))
+            if value is None or _has_unknown(value):
+                value = config_value(key, request.variables.get(f"meet:config:{key}"))
+                hidden.append(value)
             return value
 
-        self._settings = Settings.from_config(lookup)
+        try:
+            self._settings = Settings.from_config(lookup)
+        except ConfigurationError as error:
+            raise ConfigurationError(redacted(str(error), hidden)) from None
         return ConfigureResponse(accept_secrets=True, supports_preview=True, accept_resources=False)
 
     # ---------------------------------------------------------------- check and diff (no call)
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         """Validate every input; unknowns pass. No API call, no credentials."""
-        news = plain_map(request.new_inputs)
-        if request.type == schema.SPACE:
-            inputs, violations = space_ops.check_space(news)
-        elif request.type == schema.SPACE_MEMBER:
-            inputs, violations = member_ops.check_member(news)
-        else:
-            raise _unknown(request.type)
+        operations = _operations(request.urn)
+        inputs, violations = operations.check(plain_map(request.new_inputs))
         written = {key: plain(item) for key, item in request.new_inputs.items()}
         misspelled = [
             CheckFailure(
                 path,
-                f"not a property of {request.type}; did you mean {name!r}? "
+                f"not a property of {operations.token}; did you mean {name!r}? "
                 "(the schema's names are camelCase)",
             )
             for path, name in snake_spellings(written)
@@ -326,64 +312,49 @@ class MeetProvider(Provider):
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """A detailed diff: one entry per changed leaf, update or replace. No API call."""
-        olds, news = plain_map(request.old_state), plain_map(request.new_inputs)
-        if request.type == schema.SPACE:
-            return _space_diff(olds, news)
-        if request.type == schema.SPACE_MEMBER:
-            return _member_diff(olds, news)
-        raise _unknown(request.type)
+        operations = _operations(request.urn)
+        diff = operations.diff(plain_map(request.old_state), plain_map(request.new_inputs))
+        return _detailed(diff.entries)
 
     # ---------------------------------------------------------------- operations
 
     async def create(self, request: CreateRequest) -> CreateResponse:
         """Create (or adopt) the room or member; a preview makes no call."""
-        props = plain_map(request.properties)
-        if request.type == schema.SPACE:
-            operation = space_ops.create_space
-        elif request.type == schema.SPACE_MEMBER:
-            operation = member_ops.create_member
-        else:
-            raise _unknown(request.type)
+        operations = _operations(request.urn)
         resource_id, outputs = await self._run(
-            operation, self._client, props, preview=request.preview
+            operations.create, self._client, plain_map(request.properties), preview=request.preview
         )
         secret = secret_names(request.properties)
         return CreateResponse(resource_id=resource_id, properties=property_map(outputs, secret))
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         """At most one patch naming exactly the changed fields; a preview makes no call."""
+        operations = _operations(request.urn)
         olds, news = plain_map(request.olds), plain_map(request.news)
-        if request.type == schema.SPACE:
-            operation = space_ops.update_space
-        elif request.type == schema.SPACE_MEMBER:
-            operation = member_ops.update_member
-        else:
-            raise _unknown(request.type)
         outputs = await self._run(
-            operation, self._client, request.resource_id, olds, news, preview=request.preview
+            operations.update,
+            self._client,
+            request.resource_id,
+            olds,
+            news,
+            preview=request.preview,
         )
         return UpdateResponse(property_map(outputs, secret_names(request.olds, request.news)))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         """One get. With only an ID (``pulumi import``): the inputs that make the next up a no-op.
 
-        A member that is gone answers with an empty ID (the server sends no properties then).
+        A resource that is gone answers with an empty ID (the server sends no properties then);
+        an ID of the wrong shape is INVALID_ARGUMENT, naming the accepted forms.
         """
+        operations = _operations(request.urn)
         props = plain_map(request.properties)
-        found: tuple[str, dict[str, Any], dict[str, Any]] | None
-        if request.type == schema.SPACE:
-            importing = not props and not request.inputs
-            found = await self._run(
-                space_ops.read_space, self._client, request.resource_id, props, importing=importing
-            )
-        elif request.type == schema.SPACE_MEMBER:
-            found = await self._run(
-                member_ops.read_member, self._client, request.resource_id, props
-            )
-            if found is None:
-                return ReadResponse(resource_id="")
-        else:
-            raise _unknown(request.type)
+        importing = not props and not request.inputs
+        found = await self._run(
+            operations.read, self._client, request.resource_id, props, importing=importing
+        )
+        if found is None:
+            return ReadResponse(resource_id="")
         resource_id, outputs, inputs = found
         secret = secret_names(request.properties, request.inputs)
         return ReadResponse(
@@ -392,18 +363,14 @@ class MeetProvider(Provider):
 
     async def delete(self, request: DeleteRequest) -> None:
         """Space: the deletion policy (the API cannot delete a space). Member: one delete."""
+        operations = _operations(request.urn)
         props = plain_map(request.properties)
-        if request.type == schema.SPACE:
-            await self._run(space_ops.delete_space, self._client, request.resource_id, props)
-        elif request.type == schema.SPACE_MEMBER:
-            await self._run(member_ops.delete_member, self._client, request.resource_id, props)
-        else:
-            raise _unknown(request.type)
+        await self._run(operations.delete, self._client, request.resource_id, props)
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """``getSpace``: one ``spaces.get`` of ``spaces/<id>``, a meeting code or a URL."""
-        if request.tok != schema.GET_SPACE:
-            raise _unknown(request.tok)
+        if request.tok != GET_SPACE:
+            raise unknown_token(request.tok)
         args = plain_map(request.args)
         reference, owner = args.get("space"), args.get("owner")
         violations = fields.email_violation("owner", owner)
@@ -423,6 +390,10 @@ class MeetProvider(Provider):
         return InvokeResponse(return_value=property_map(outputs, secret_names(request.args)))
 
 
-def _unknown(token: str) -> UnknownToken:
-    known = ", ".join((schema.SPACE, schema.SPACE_MEMBER, schema.GET_SPACE))
-    return UnknownToken(f"the meet provider has no {token!r}; it has {known}")
+def _has_unknown(value: Any) -> bool:
+    """Whether a plain value is, or holds, the unknown sentinel (a preview's unknown)."""
+    if isinstance(value, Mapping):
+        return any(_has_unknown(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_unknown(item) for item in value)
+    return isinstance(value, str) and value == _UNKNOWN

@@ -18,12 +18,13 @@ import json
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from functools import cache
-from typing import Any, Final
+from typing import Any
 
 import pulumi_meet
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.table import Field, Table, pascal
+from pulumi_meet.core.tokens import GET_SPACE, PACKAGE, SPACE, SPACE_MEMBER
 from pulumi_meet.plugin.config import CONFIG_KEYS
 from pulumi_meet.plugin.names import camel_text, names_of
 
@@ -37,10 +38,6 @@ __all__ = [
     "schema_text",
 ]
 
-PACKAGE: Final = "meet"
-SPACE: Final = f"{PACKAGE}:index:Space"
-SPACE_MEMBER: Final = f"{PACKAGE}:index:SpaceMember"
-GET_SPACE: Final = f"{PACKAGE}:index:getSpace"
 
 
 # -------------------------------------------------------------------- helpers

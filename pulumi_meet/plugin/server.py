@@ -4,7 +4,11 @@
 on 127.0.0.1 and prints the port on stdout, as the engine expects of a plugin.
 ``pulumi-resource-meet --schema`` prints the package schema (the committed ``schema.json``).
 
-Two departures from the SDK's servicer, both small overrides:
+Three departures from the SDK's servicer, all small overrides:
+
+- Each resource request's ``type`` field (the resource's own type, which the SDK's request
+  objects drop) reaches the provider through
+  :data:`~pulumi_meet.plugin.provider.REQUEST_TYPE`.
 
 - An operation's :class:`~pulumi_meet.exceptions.MeetError` is answered with the matching gRPC
   status and the error's own message (the SDK would send UNKNOWN with a Python traceback).
@@ -15,6 +19,7 @@ Two departures from the SDK's servicer, both small overrides:
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 import os
 import signal
 import sys
@@ -30,9 +35,9 @@ from pulumi.runtime import proto
 import pulumi_meet
 from pulumi_meet import exceptions as errors
 from pulumi_meet.plugin.names import camel_text
-from pulumi_meet.plugin.provider import UnknownToken
+from pulumi_meet.plugin.provider import REQUEST_TYPE, UnknownToken
 
-__all__ = ["MeetServicer", "grpc_status", "main"]
+__all__ = ["MeetServicer", "grpc_status", "installed_version", "main"]
 
 # Most specific first: the first matching class decides the status.
 _STATUSES: Final[tuple[tuple[type[errors.MeetError], grpc.StatusCode], ...]] = (
@@ -79,10 +84,25 @@ def _meet_error(error: BaseException) -> errors.MeetError | None:
 _Handler = Callable[[Any, Any], Awaitable[Any]]
 
 
+def installed_version() -> str:
+    """The installed distribution's version, the one ``pip show pulumi-meet`` prints.
+
+    The engine records it in the state and picks the plugin by it next time. A source tree
+    without installed metadata answers the package's own ``__version__``.
+    """
+    try:
+        return importlib.metadata.version("pulumi-meet")
+    except importlib.metadata.PackageNotFoundError:
+        return pulumi_meet.__version__
+
+
 class MeetServicer(ProviderServicer):
     """The SDK's servicer, answering pulumi-meet's errors with statuses (see the module doc)."""
 
     async def _guarded(self, handler: _Handler, request: Any, context: Any) -> Any:
+        # The resource's own type, when the engine sends it (every request of a resource has
+        # the field; an older engine leaves it empty). Set in this call's task, read below it.
+        REQUEST_TYPE.set(getattr(request, "type", "") or "")
         try:
             return await handler(request, context)
         except Exception as raised:
@@ -181,7 +201,7 @@ def _serve(args: list[str]) -> None:
 
     async def serve() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-        servicer = MeetServicer(args, pulumi_meet.__version__, MeetProvider(), engine)
+        servicer = MeetServicer(args, installed_version(), MeetProvider(), engine)
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port("127.0.0.1:0")
         await server.start()

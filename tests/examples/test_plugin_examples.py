@@ -2,7 +2,8 @@
 
 ``examples/yaml-rooms`` is checked structurally (every resource type, every property at every
 depth, every enum value, every ``${resource.output}`` reference); ``examples/typescript-rooms``
-by the types it constructs and the property keys it writes. Both are checked against the
+and ``examples/typescript-components`` (rooms inside components) by the types they construct and
+the property keys they write. Both are checked against the
 committed ``schema.json``, which a plugin test keeps equal to the generated schema.
 """
 
@@ -22,6 +23,7 @@ from tests.conftest import REPO_ROOT
 SCHEMA_PATH = REPO_ROOT / "schema.json"
 YAML_ROOMS = REPO_ROOT / "examples" / "yaml-rooms" / "Pulumi.yaml"
 TYPESCRIPT_ROOMS = REPO_ROOT / "examples" / "typescript-rooms" / "index.ts"
+TYPESCRIPT_COMPONENTS = REPO_ROOT / "examples" / "typescript-components" / "index.ts"
 _INTERPOLATION = re.compile(r"\$\{([^}]+)\}")
 
 
@@ -105,8 +107,9 @@ def test_yaml_rooms_quotes_the_on_values() -> None:
     assert "true" not in values and "false" not in values
 
 
-def test_typescript_rooms_uses_only_what_the_schema_declares(schema: dict[str, Any]) -> None:
-    source = TYPESCRIPT_ROOMS.read_text()
+def _typescript_keys_and_values(source: str, schema: dict[str, Any], rooms: str) -> None:
+    """Every ``meet.X`` constructed, property key written and enum value used is the schema's;
+    ``rooms`` is a regex of the variables holding Spaces, whose outputs must be declared."""
     constructed = set(re.findall(r"new meet\.(\w+)\(", source))
     assert constructed == {"Space", "SpaceMember"}
     for name in constructed:
@@ -121,17 +124,34 @@ def test_typescript_rooms_uses_only_what_the_schema_declares(schema: dict[str, A
     keys |= set(re.findall(r"\{ (\w+):", body))
     assert keys, "the example sets properties"
     assert keys - known == set()
-    for output in re.findall(r"(?:standup|supportBridge)\.(\w+)", body):
+    for output in re.findall(rf"(?:{rooms})\.(\w+)", body):
         assert output in schema["resources"]["meet:index:Space"]["properties"], output
-
-
-def test_typescript_values_are_schema_enum_values(schema: dict[str, Any]) -> None:
-    source = TYPESCRIPT_ROOMS.read_text()
     allowed: set[str] = set()
     for declared_type in schema["types"].values():
         allowed |= {str(entry["value"]) for entry in declared_type.get("enum", [])}
     for key, value in re.findall(r"(\w+): \"([A-Z_]+)\"", source):
         assert value in allowed, f"{key}: {value} is not an enum value of the schema"
+
+
+def test_typescript_rooms_uses_only_what_the_schema_declares(schema: dict[str, Any]) -> None:
+    _typescript_keys_and_values(TYPESCRIPT_ROOMS.read_text(), schema, "standup|supportBridge")
+
+
+def test_typescript_components_uses_only_what_the_schema_declares(
+    schema: dict[str, Any],
+) -> None:
+    source = TYPESCRIPT_COMPONENTS.read_text()
+    # The components' own arguments (lead, cohosts...) are the example's; what reaches meet.*
+    # (each `new meet.X(name, {...}, children)` inside TeamRooms) is held to the schema.
+    meet_calls = "\n".join(
+        re.findall(r"new meet\.\w+\([^;]*?\}, children\)", source, flags=re.DOTALL)
+    )
+    assert meet_calls.count("new meet.") == 2, "a Space and a SpaceMember inside TeamRooms"
+    _typescript_keys_and_values("import * as meet\n" + meet_calls, schema, r"this\.room")
+    for access in re.findall(r"\"([A-Z]+)\"", source.split("type Access =", 1)[1].split(";")[0]):
+        enum = schema["types"]["meet:index:AccessType"]["enum"]
+        assert access in [entry["value"] for entry in enum]
+    assert 'super("example:index:TeamRooms"' in source and "{ parent: this }" in source
 
 
 def test_yaml_rooms_project_points_the_engine_at_the_plugin() -> None:
@@ -143,6 +163,6 @@ def test_yaml_rooms_project_points_the_engine_at_the_plugin() -> None:
 
 def test_examples_are_documented() -> None:
     readme = (REPO_ROOT / "examples" / "README.md").read_text()
-    for folder in ("yaml-rooms", "typescript-rooms"):
+    for folder in ("yaml-rooms", "typescript-rooms", "typescript-components"):
         assert f"`{folder}`" in readme
         assert Path(REPO_ROOT / "examples" / folder).is_dir()

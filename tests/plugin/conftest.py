@@ -16,11 +16,11 @@ PluginFactory = Callable[..., PluginHost]
 
 @pytest.fixture
 def start_plugin(tmp_path: Path) -> Iterator[PluginFactory]:
-    """Start plugins (``start_plugin(env)``); every one is stopped at teardown."""
+    """Start plugins (``start_plugin(env, sends_type=...)``); every one is stopped at teardown."""
     hosts: list[PluginHost] = []
 
-    def start(env: Mapping[str, str] | None = None) -> PluginHost:
-        host = PluginHost(env or {}, tmp_path)
+    def start(env: Mapping[str, str] | None = None, *, sends_type: bool = True) -> PluginHost:
+        host = PluginHost(env or {}, tmp_path, sends_type=sends_type)
         hosts.append(host)
         return host.start()
 

@@ -8,10 +8,18 @@ CheckConfig/Configure (config as ``variables`` keyed ``meet:config:<key>`` and a
 Check, Diff, Create, Read, Update, Delete, Invoke. Property values cross as
 ``google.protobuf.Struct`` with the engine's wire forms (the unknown sentinel, the secret
 wrapper). Every call is recorded; stdout and stderr are kept.
+
+Requests carry what pulumi/pulumi's ``provider_plugin.go`` puts in them: ``urn``, ``name``
+(``URN.Name()``) and ``type`` (``URN.Type()``: the last ``$`` segment of the URN's type, the
+resource's own type even inside components). ``PluginHost(sends_type=False)`` leaves ``type``
+empty, as an older engine does. Configure's ``variables`` are built as the engine builds them
+(strings kept, other values JSON-encoded, secrets unwrapped, ``version`` left out) while ``args``
+keep the secret wrappers.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -30,10 +38,13 @@ from tests.process import EngineLog, ServedProcess, safe_environment
 
 __all__ = [
     "PLUGIN",
+    "PROVIDER_URN",
     "UNKNOWN",
     "DiffOutcome",
     "PluginError",
     "PluginHost",
+    "engine_type",
+    "engine_variables",
     "secret",
     "urn",
 ]
@@ -47,9 +58,58 @@ _SECRET_VALUE = rpc._special_secret_sig
 _CALL_TIMEOUT_SECONDS = 120.0
 
 
-def urn(type_: str, name: str) -> str:
-    """The URN of a resource of stack ``dev``, project ``rooms``."""
-    return f"urn:pulumi:dev::rooms::{type_}::{name}"
+def urn(type_: str, name: str, parents: tuple[str, ...] = ()) -> str:
+    """The URN of a resource of stack ``dev``, project ``rooms``.
+
+    ``parents``: the types of the components it is declared in, outermost first; the engine
+    writes the whole chain (``my:index:Office$my:index:TeamRooms$meet:index:Space``).
+    """
+    return f"urn:pulumi:dev::rooms::{'$'.join((*parents, type_))}::{name}"
+
+
+PROVIDER_URN = urn("pulumi:providers:meet", "default_0_1_0")
+"""The URN of the default ``meet`` provider."""
+
+
+def engine_type(urn_: str) -> str:
+    """``URN.Type()`` of pulumi/pulumi: the last ``$`` segment of the URN's type component."""
+    qualified = urn_.removeprefix("urn:pulumi:").split("::", 3)[2]
+    return qualified.rsplit("$", 1)[-1]
+
+
+def engine_name(urn_: str) -> str:
+    """``URN.Name()`` of pulumi/pulumi: everything after the type component."""
+    return urn_.removeprefix("urn:pulumi:").split("::", 3)[3]
+
+
+def _unwrapped(value: Any) -> Any:
+    """``removeSecrets`` of the engine: every secret wrapper replaced by its value."""
+    if isinstance(value, Mapping):
+        if value.get(_SECRET_SIG) == _SECRET_VALUE:
+            return _unwrapped(value["value"])
+        return {key: _unwrapped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_unwrapped(item) for item in value]
+    return value
+
+
+def _go_json(value: Any) -> str:
+    """``json.Marshal`` of Go: compact, and a whole float64 without a fraction (``5``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return json.dumps(value, separators=(",", ":"))
+
+
+def engine_variables(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Configure's ``variables`` as the engine builds them from the provider's inputs."""
+    variables = {}
+    for key, value in inputs.items():
+        if key == "version":
+            continue
+        plain = _unwrapped(value)
+        text = plain if isinstance(plain, str) else _go_json(plain)
+        variables[f"meet:config:{key}"] = text
+    return variables
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -105,7 +165,11 @@ class PluginHost:
     """
 
     def __init__(
-        self, env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
+        self,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        *,
+        sends_type: bool = True,
     ) -> None:
         from pulumi_meet.pacing import ledger
 
@@ -114,6 +178,8 @@ class PluginHost:
         self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
         self.env.update(env or {})
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        self.sends_type = sends_type
+        """Whether resource requests carry ``type`` (today's engine) or leave it empty."""
         self.calls: list[str] = []
         self.engine = EngineLog()
         self.returncode: int | None = None
@@ -199,22 +265,34 @@ class PluginHost:
         text: str = self.call("GetSchema", provider_pb2.GetSchemaRequest(version=0)).schema
         return text
 
+    def _type(self, urn_: str) -> str:
+        """The ``type`` field the engine sets beside ``urn`` (and ``name``)."""
+        return engine_type(urn_) if self.sends_type else ""
+
     def check_config(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         request = provider_pb2.CheckRequest(
-            urn=urn("pulumi:providers:meet", "default"), olds=to_struct({}), news=to_struct(news)
+            urn=PROVIDER_URN,
+            name=engine_name(PROVIDER_URN),
+            type=self._type(PROVIDER_URN),
+            olds=to_struct({}),
+            news=to_struct(news),
         )
         response = self.call("CheckConfig", request)
         failures = [(f.property, f.reason) for f in response.failures]
         return from_struct(response.inputs), failures
 
     def configure(self, config: Mapping[str, Any]) -> provider_pb2.ConfigureResponse:
-        """Configure as the engine does: ``meet:config:<key>`` variables and plain ``args``."""
-        variables = {
-            f"meet:config:{key}": value if isinstance(value, str) else str(value)
-            for key, value in config.items()
-        }
+        """Configure as the engine does: ``meet:config:<key>`` variables and ``args``."""
         request = provider_pb2.ConfigureRequest(
-            variables=variables, args=to_struct(config), acceptSecrets=True
+            urn=PROVIDER_URN,
+            name=engine_name(PROVIDER_URN),
+            type="pulumi:providers:meet",
+            variables=engine_variables(config),
+            args=to_struct(config),
+            acceptSecrets=True,
+            acceptResources=True,
+            sends_old_inputs=True,
+            sends_old_inputs_to_delete=True,
         )
         response: provider_pb2.ConfigureResponse = self.call("Configure", request)
         return response
@@ -222,7 +300,13 @@ class PluginHost:
     def check(
         self, urn_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        request = provider_pb2.CheckRequest(urn=urn_, olds=to_struct(olds), news=to_struct(news))
+        request = provider_pb2.CheckRequest(
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            olds=to_struct(olds),
+            news=to_struct(news),
+        )
         response = self.call("Check", request)
         return from_struct(response.inputs), [(f.property, f.reason) for f in response.failures]
 
@@ -230,7 +314,12 @@ class PluginHost:
         self, urn_: str, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> DiffOutcome:
         request = provider_pb2.DiffRequest(
-            urn=urn_, id=id_, olds=to_struct(olds), news=to_struct(news)
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            id=id_,
+            olds=to_struct(olds),
+            news=to_struct(news),
         )
         response = self.call("Diff", request)
         kinds = provider_pb2.PropertyDiff.Kind
@@ -246,7 +335,11 @@ class PluginHost:
         self, urn_: str, properties: Mapping[str, Any], *, preview: bool = False
     ) -> tuple[str, dict[str, Any]]:
         request = provider_pb2.CreateRequest(
-            urn=urn_, properties=to_struct(properties), preview=preview
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            properties=to_struct(properties),
+            preview=preview,
         )
         response = self.call("Create", request)
         return response.id, from_struct(response.properties)
@@ -260,7 +353,12 @@ class PluginHost:
     ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         """(ID, outputs, inputs), or ``None`` when the plugin says the resource is gone."""
         request = provider_pb2.ReadRequest(
-            urn=urn_, id=id_, properties=to_struct(properties or {}), inputs=to_struct(inputs or {})
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            id=id_,
+            properties=to_struct(properties or {}),
+            inputs=to_struct(inputs or {}),
         )
         response = self.call("Read", request)
         if not response.HasField("properties"):
@@ -277,12 +375,24 @@ class PluginHost:
         preview: bool = False,
     ) -> dict[str, Any]:
         request = provider_pb2.UpdateRequest(
-            urn=urn_, id=id_, olds=to_struct(olds), news=to_struct(news), preview=preview
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            id=id_,
+            olds=to_struct(olds),
+            news=to_struct(news),
+            preview=preview,
         )
         return from_struct(self.call("Update", request).properties)
 
     def delete(self, urn_: str, id_: str, properties: Mapping[str, Any]) -> None:
-        request = provider_pb2.DeleteRequest(urn=urn_, id=id_, properties=to_struct(properties))
+        request = provider_pb2.DeleteRequest(
+            urn=urn_,
+            name=engine_name(urn_),
+            type=self._type(urn_),
+            id=id_,
+            properties=to_struct(properties),
+        )
         self.call("Delete", request)
 
     def invoke(

@@ -275,3 +275,65 @@ def test_adopt_existing_on_the_emulator(
     control.clear()
     assert _ops(engine.destroy()) == {"delete": 2}
     assert control.calls() == []  # ABANDON: the rooms stay as they are
+
+
+# ------------------------------------------------------------------ component-rooms
+
+OFFICE = "example:index:Office"
+TEAM_ROOMS = "example:index:TeamRooms"
+
+
+def test_component_rooms_under_mocks_nests_rooms_two_components_deep() -> None:
+    resources = capture_program(example("component-rooms"), project=project("component-rooms"))
+    by_name = {r.name: r for r in resources}
+    assert {r.name for r in resources if not r.custom} == {
+        "berlin",
+        "berlin-platform",
+        "berlin-design",
+    }
+    room = by_name["berlin-platform-room"]
+    assert room.type == SPACE_TYPE
+    assert room.urn == (
+        f"urn:pulumi:dev::meet-component-rooms::{OFFICE}${TEAM_ROOMS}${SPACE_TYPE}"
+        "::berlin-platform-room"
+    )
+    assert room.inputs["config"] == {"access_type": "TRUSTED"}
+    assert room.inputs["owner"] == "dana@example.com"
+    cohost = by_name["berlin-platform-cohost-1"]
+    assert cohost.type == MEMBER_TYPE
+    assert cohost.urn.split("::")[2] == f"{OFFICE}${TEAM_ROOMS}${MEMBER_TYPE}"
+    assert (cohost.inputs["email"], cohost.inputs["owner"]) == (
+        "erin@example.com",
+        "dana@example.com",
+    )
+
+
+def test_component_rooms_on_the_emulator(
+    control: Control, env: dict[str, str], start_host: HostFactory
+) -> None:
+    engine = example_engine("component-rooms", env, start_host)
+    steps = engine.up(example("component-rooms"))
+    assert _ops(steps) == {"create": 3}  # two rooms and a co-host; components call nothing
+    assert all(f"{OFFICE}${TEAM_ROOMS}$" in step.urn for step in steps)
+    assert _methods(control) == {"spaces.create": 2, "spaces.members.create": 1}
+    assert sorted(engine.exports["meeting_uris"]) == ["design", "platform"]
+
+    control.clear()
+    assert _ops(engine.up(example("component-rooms"))) == {"same": 3}
+    assert control.calls() == []
+    assert _ops(engine.refresh()) == {"refresh": 3}
+
+    control.clear()
+    engine.config = {f"{engine.project}:accessType": "OPEN"}
+    assert _ops(engine.up(example("component-rooms"))) == {"update": 2, "same": 1}
+    assert [(c["apiMethod"], c["query"]["updateMask"]) for c in control.calls()] == [
+        ("spaces.patch", "config.accessType")
+    ] * 2
+
+    control.clear()
+    assert _ops(engine.destroy()) == {"delete": 3}
+    assert _methods(control) == {
+        "spaces.members.delete": 1,
+        "spaces.endActiveConference": 2,
+        "spaces.patch": 2,
+    }
