@@ -1,13 +1,29 @@
-"""Shared fixtures: the repository root and the ../shared reference material."""
+"""Fixtures every test package shares.
+
+- ``emulator``: a fresh ``Emulator(db=":memory:")`` on a free 127.0.0.1 port, stopped after the
+  test (``emulator.base_url`` is ``http://127.0.0.1:PORT``); this process's Meet clients are
+  forgotten before and after, so none keeps talking to a stopped emulator.
+- ``control``: a :class:`tests.control.Control` of that emulator: ``token``, ``post/put/get/delete``
+  on any ``/emulator/v1/...`` path (decoded JSON, asserting HTTP 200), the request log (``calls``,
+  ``methods``, ``clear``) and Meet calls made directly as a user (``as_user``, ``space``).
+- ``meet``: ``meet(email, scopes=..., app=...)`` is a :class:`tests.control.MeetHttp` calling the
+  Meet API with a fresh token of that user (answers not asserted).
+- ``repo_root``, ``reference_dir``; and, for every test, its own quota ledger and a pickler
+  restored after it (see the autouse fixtures below).
+"""
 
 from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+
+from pulumi_meet.client.meet import reset_clients
+from pulumi_meet.emulator import Emulator
+from tests.control import Control, MeetHttp, mint_token
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,3 +95,34 @@ def _private_quota_ledger(
     # Not in tmp_path: tests check that directory holds only what the command under test wrote.
     path = tmp_path_factory.mktemp("ledger") / "quota-ledger.sqlite"
     monkeypatch.setattr(ledger, "DEFAULT_PATH", str(path))
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    reset_clients()
+    with Emulator(db=":memory:") as running:
+        yield running
+    reset_clients()
+
+
+@pytest.fixture
+def control(emulator: Emulator) -> Iterator[Control]:
+    api = Control(emulator)
+    yield api
+    api.close()
+
+
+@pytest.fixture
+def meet(emulator: Emulator) -> Iterator[Callable[..., MeetHttp]]:
+    opened: list[MeetHttp] = []
+
+    def as_user(
+        email: str, scopes: Sequence[str] | None = None, app: str | None = None
+    ) -> MeetHttp:
+        caller = MeetHttp(emulator.base_url, mint_token(emulator.base_url, email, scopes, app))
+        opened.append(caller)
+        return caller
+
+    yield as_user
+    for caller in opened:
+        caller.close()

@@ -1,5 +1,6 @@
-"""One helper for the emulator seen from a test: its ``/emulator/v1`` control API and direct Meet
-API calls as any user. Every test package's ``control`` fixture returns a :class:`Control`.
+"""The emulator seen from a test: its ``/emulator/v1`` control API (:class:`Control`, what the
+``control`` fixture of tests/conftest.py returns) and raw Meet API calls as one user
+(:class:`MeetHttp`, what the ``meet`` fixture returns).
 
 Scopes may be given in full or short (``"meetings.space.readonly"``); tokens default to the
 emulator's default scope and app.
@@ -7,13 +8,14 @@ emulator's default scope and app.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import requests
 
 from pulumi_meet.emulator import Emulator
 
-__all__ = ["DEFAULT_USER", "SA_PROJECT", "Control"]
+__all__ = ["DEFAULT_USER", "SA_PROJECT", "Control", "MeetHttp", "mint_token"]
 
 DEFAULT_USER = "developer@example.com"
 """The emulator user the provider and the CLI act as without credentials or impersonation."""
@@ -122,3 +124,49 @@ class Control:
 
     def close(self) -> None:
         self._http.close()
+
+
+def mint_token(
+    base_url: str,
+    email: str,
+    scopes: Sequence[str] | None = None,
+    app: str | None = None,
+) -> str:
+    """An access token for ``email`` from the control API of the emulator at ``base_url``."""
+    control = Control(base_url)
+    try:
+        return control.token(email, None if scopes is None else list(scopes), app)
+    finally:
+        control.close()
+
+
+class MeetHttp:
+    """Raw HTTP calls to the emulated Meet API as one user (paths are relative to ``/v2/``).
+
+    The answers are ``requests.Response`` objects, their status not asserted.
+    """
+
+    def __init__(self, base_url: str, token: str | None) -> None:
+        self.base_url = base_url
+        self.session = requests.Session()
+        if token is not None:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, verb: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", _TIMEOUT)
+        return self.session.request(verb, f"{self.base_url}/v2/{path}", **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def close(self) -> None:
+        self.session.close()

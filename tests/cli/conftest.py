@@ -25,9 +25,9 @@ from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.pacing import ledger
 from tests.conftest import REPO_ROOT
-from tests.emulator.conftest import Control, MeetHttp, control, emulator, meet
+from tests.control import Control, MeetHttp
 
-__all__ = ["OWNER", "Result", "control", "emulator", "meet"]
+__all__ = ["OWNER", "Result"]
 
 OWNER = "developer@example.com"
 """The emulator's default user: who the CLI acts as without --as."""

@@ -16,7 +16,7 @@ from pulumi_meet.cli.adopt import AdoptedRoom, adopted_config, adoption_program,
 from pulumi_meet.dynamic.providers import SpaceProvider
 from pulumi_meet.emulator import Emulator
 from tests.cli.conftest import OWNER, Result, Rooms
-from tests.emulator.conftest import Control
+from tests.control import Control
 from tests.engine import CapturedResource, Engine, ProviderHost, capture_program
 
 SPACE_TYPE = "pulumi-python:dynamic/meet:Space"

@@ -18,7 +18,7 @@ from pulumi_meet.cli.adopt_csv import _owner_by_owner, read_rows
 from pulumi_meet.dynamic.providers import SpaceProvider
 from tests.cli.conftest import Result, Rooms
 from tests.cli.test_adopt import SPACE_TYPE, _expected_config, _program
-from tests.emulator.conftest import Control
+from tests.control import Control
 from tests.engine import capture_program
 
 LEAD, OPS = "lead@example.com", "ops@example.com"

@@ -17,7 +17,7 @@ from pytest_mock import MockerFixture
 from pulumi_meet.cli import spaces as _cli_spaces
 from pulumi_meet.cli.main import main
 from tests.cli.conftest import Result, Rooms
-from tests.emulator.conftest import Control
+from tests.control import Control
 
 
 def _closed_port() -> int:

@@ -16,7 +16,7 @@ import requests
 
 from pulumi_meet.client.settings import GCLOUD_LOGIN
 from tests.cli.conftest import OWNER, Result, Rooms
-from tests.emulator.conftest import Control
+from tests.control import Control
 
 SCRIPT = Path(sys.executable).with_name("pulumi-meet")
 CODE = "abc-mnop-xyz"

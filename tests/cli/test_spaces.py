@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pulumi_meet.emulator import Emulator
 from tests.cli.conftest import OWNER, Result, Rooms
-from tests.emulator.conftest import Control, MeetHttp, mint_token
+from tests.control import Control, MeetHttp, mint_token
 
 
 def _moderated() -> dict[str, object]:

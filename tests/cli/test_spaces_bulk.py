@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from tests.cli.conftest import Result, Rooms
-from tests.emulator.conftest import Control
+from tests.control import Control
 
 
 def test_many_rooms_in_order_as_one_json_array_with_progress_lines(

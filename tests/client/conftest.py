@@ -1,33 +1,16 @@
-"""Fixtures for the client tests: a fresh in-process emulator and its control API."""
+"""Helpers of the client tests: settings for the test's emulator, backoff without waits (the
+emulator and its control API are the shared fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
-from tests.control import Control
 
 CREATED = "https://www.googleapis.com/auth/meetings.space.created"
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    reset_clients()
-    with Emulator(db=":memory:") as running:
-        yield running
-    reset_clients()
-
-
-@pytest.fixture
-def control(emulator: Emulator) -> Iterator[Control]:
-    api = Control(emulator)
-    yield api
-    api.close()
 
 
 def emulator_settings(emulator: Emulator, **config: str) -> Settings:

@@ -20,7 +20,8 @@ from pulumi_meet.client import auth as _auth
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
-from tests.client.conftest import CREATED, Control, emulator_settings
+from tests.client.conftest import CREATED, emulator_settings
+from tests.control import Control
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 

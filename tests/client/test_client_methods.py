@@ -9,7 +9,8 @@ import pytest
 from pulumi_meet import exceptions
 from pulumi_meet.client.meet import METHODS, get_client
 from pulumi_meet.emulator import Emulator
-from tests.client.conftest import Control, emulator_settings
+from tests.client.conftest import emulator_settings
+from tests.control import Control
 
 
 def test_get_client_is_lazy_and_cached() -> None:

@@ -28,7 +28,8 @@ from pulumi_meet.client._rehearsal import RehearsalCredentials
 from pulumi_meet.client.meet import get_client, reset_clients
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
-from tests.client.conftest import CREATED, Control, emulator_settings
+from tests.client.conftest import CREATED, emulator_settings
+from tests.control import Control
 from tests.listener import Listener, listening
 
 LEAD = "lead@example.com"

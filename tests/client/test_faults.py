@@ -12,7 +12,8 @@ from pulumi_meet import exceptions
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.emulator import Emulator
-from tests.client.conftest import Control, emulator_settings
+from tests.client.conftest import emulator_settings
+from tests.control import Control
 
 
 def statuses(control: Control, method: str) -> list[int | None]:

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 if TYPE_CHECKING:
-    from tests.control import Control
-    from tests.emulator.conftest import MeetHttp
+    from tests.control import Control, MeetHttp
 
 Meet = Callable[..., "MeetHttp"]
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from pulumi_meet.emulator import Emulator
-from tests.emulator.conftest import Control, MeetHttp
+from tests.control import Control, MeetHttp
 
 Meet = Callable[..., MeetHttp]
 

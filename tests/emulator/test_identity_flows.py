@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,26 +20,19 @@ from google.oauth2 import service_account
 
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.emulator.identity import SCOPE_CLOUD_PLATFORM, SCOPE_CREATED, SCOPE_READONLY
+from tests.control import Control
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TIMEOUT = 10
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    emu = Emulator().start()
+def control_call(emulator: Emulator, path: str, body: dict[str, Any], verb: str = "POST") -> Any:
+    """A control API call to ``emulator`` (the test's or another one), its JSON answer."""
+    control = Control(emulator)
     try:
-        yield emu
+        return control.call(verb, path, body)
     finally:
-        emu.stop()
-
-
-def control(emulator: Emulator, path: str, body: dict[str, Any], verb: str = "POST") -> Any:
-    response = requests.request(
-        verb, f"{emulator.base_url}/emulator/v1/{path}", json=body, timeout=TIMEOUT
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
+        control.close()
 
 
 def authorized_user(info: dict[str, Any]) -> user_credentials.Credentials:
@@ -61,7 +53,7 @@ def space_owner(emulator: Emulator, name: str) -> str:
 
 
 def test_key_with_subject_creates_a_space_owned_by_the_user(emulator: Emulator) -> None:
-    key = control(emulator, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_CREATED]})
+    key = control_call(emulator, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_CREATED]})
     creds = service_account.Credentials.from_service_account_info(
         key, scopes=[SCOPE_CREATED]
     ).with_subject("Lead@Example.com")
@@ -72,7 +64,7 @@ def test_key_with_subject_creates_a_space_owned_by_the_user(emulator: Emulator) 
 
 
 def test_bare_service_account_is_refused_by_meet(emulator: Emulator) -> None:
-    key = control(emulator, "serviceAccounts", {})
+    key = control_call(emulator, "serviceAccounts", {})
     for always_use_jwt_access in (False, True):
         creds = service_account.Credentials.from_service_account_info(
             key, scopes=[SCOPE_CREATED], always_use_jwt_access=always_use_jwt_access
@@ -87,7 +79,9 @@ def test_bare_service_account_is_refused_by_meet(emulator: Emulator) -> None:
 
 
 def test_subject_with_an_undelegated_scope_cannot_get_a_token(emulator: Emulator) -> None:
-    key = control(emulator, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_READONLY]})
+    key = control_call(
+        emulator, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_READONLY]}
+    )
     creds = service_account.Credentials.from_service_account_info(
         key, scopes=[SCOPE_CREATED]
     ).with_subject("lead@example.com")
@@ -99,7 +93,7 @@ def test_subject_with_an_undelegated_scope_cannot_get_a_token(emulator: Emulator
 
 
 def test_authorized_user_refreshes_and_calls_meet(emulator: Emulator) -> None:
-    info = control(
+    info = control_call(
         emulator, "authorizedUsers", {"email": "alice@example.com", "scopes": [SCOPE_CREATED]}
     )
     creds = authorized_user(info)
@@ -119,10 +113,10 @@ def test_authorized_user_refreshes_and_calls_meet(emulator: Emulator) -> None:
 
 
 def test_expired_token_is_refreshed_and_the_call_retried(emulator: Emulator) -> None:
-    info = control(
+    info = control_call(
         emulator, "authorizedUsers", {"email": "bob@example.com", "scopes": [SCOPE_CREATED]}
     )
-    expired = control(emulator, "token", {"email": "bob@example.com", "expiresIn": 0})
+    expired = control_call(emulator, "token", {"email": "bob@example.com", "expiresIn": 0})
     # google-auth believes the token is valid (no expiry known), sends it, gets 401, refreshes.
     creds = user_credentials.Credentials(
         token=expired["access_token"],
@@ -146,7 +140,7 @@ def test_expired_token_is_refreshed_and_the_call_retried(emulator: Emulator) -> 
 
 
 def test_keyless_delegation_through_sign_jwt(emulator: Emulator) -> None:
-    key = control(
+    key = control_call(
         emulator,
         "serviceAccounts",
         {"project": "keyless-ci", "domainWideDelegationScopes": [SCOPE_CREATED]},
@@ -183,15 +177,15 @@ def test_keyless_delegation_through_sign_jwt(emulator: Emulator) -> None:
 
 
 def test_meet_api_switch_answers_service_disabled(emulator: Emulator) -> None:
-    control(emulator, "apps/switched-off", {"meetApiEnabled": False}, verb="PUT")
-    token = control(emulator, "token", {"email": "a@example.com", "app": "switched-off"})
+    control_call(emulator, "apps/switched-off", {"meetApiEnabled": False}, verb="PUT")
+    token = control_call(emulator, "token", {"email": "a@example.com", "app": "switched-off"})
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     response = requests.post(
         f"{emulator.base_url}/v2/spaces", json={}, headers=headers, timeout=TIMEOUT
     )
     assert response.status_code == 403
     assert response.json()["error"]["details"][0]["reason"] == "SERVICE_DISABLED"
-    control(emulator, "apps/switched-off", {"meetApiEnabled": True}, verb="PUT")
+    control_call(emulator, "apps/switched-off", {"meetApiEnabled": True}, verb="PUT")
     again = requests.post(
         f"{emulator.base_url}/v2/spaces", json={}, headers=headers, timeout=TIMEOUT
     )
@@ -201,9 +195,11 @@ def test_meet_api_switch_answers_service_disabled(emulator: Emulator) -> None:
 def test_restart_with_the_same_database_keeps_credentials_valid(tmp_path: Path) -> None:
     db = tmp_path / "emulator.db"
     with Emulator(db=db).start() as first:
-        key = control(first, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_CREATED]})
-        info = control(first, "authorizedUsers", {"email": "carol@example.com"})
-        token = control(first, "token", {"email": "carol@example.com"})
+        key = control_call(
+            first, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_CREATED]}
+        )
+        info = control_call(first, "authorizedUsers", {"email": "carol@example.com"})
+        token = control_call(first, "token", {"email": "carol@example.com"})
     with Emulator(db=db).start() as second:
         # Saved JSON files must follow the new port; nothing else changes.
         key["token_uri"] = info["token_uri"] = f"{second.base_url}/token"
@@ -222,8 +218,8 @@ def test_restart_with_the_same_database_keeps_credentials_valid(tmp_path: Path) 
 
 
 def test_sign_jwt_errors_on_the_wire(emulator: Emulator) -> None:
-    key = control(emulator, "serviceAccounts", {"project": "wire-proj"})
-    stranger = control(emulator, "serviceAccounts", {"project": "other-proj"})
+    key = control_call(emulator, "serviceAccounts", {"project": "wire-proj"})
+    stranger = control_call(emulator, "serviceAccounts", {"project": "other-proj"})
     own = service_account.Credentials.from_service_account_info(key, scopes=[SCOPE_CLOUD_PLATFORM])
     url = f"{emulator.base_url}/v1/projects/-/serviceAccounts/{{}}:signJwt"
     body = {"payload": json.dumps({"iss": key["client_email"]})}
@@ -246,7 +242,7 @@ def test_sign_jwt_errors_on_the_wire(emulator: Emulator) -> None:
 def test_googles_generated_client_with_a_service_account_key(emulator: Emulator) -> None:
     """The generated client turns on always_use_jwt_access: a bare account sends a self-signed
     JWT (refused by Meet); with a subject it goes through the token endpoint (accepted)."""
-    key = control(emulator, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_CREATED]})
+    key = control_call(emulator, "serviceAccounts", {"domainWideDelegationScopes": [SCOPE_CREATED]})
     bare = service_account.Credentials.from_service_account_info(key, scopes=[SCOPE_CREATED])
     options = {"api_endpoint": emulator.base_url}
     client = meet_v2.SpacesServiceClient(credentials=bare, transport="rest", client_options=options)

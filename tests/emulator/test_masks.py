@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.emulator.conftest import MeetHttp
+from tests.control import MeetHttp
 
 Meet = Callable[..., MeetHttp]
 

@@ -8,7 +8,7 @@ import pytest
 
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.emulator.models import Access
-from tests.emulator.conftest import Control, MeetHttp
+from tests.control import Control, MeetHttp
 
 Meet = Callable[..., MeetHttp]
 OWNER = "owner@example.com"

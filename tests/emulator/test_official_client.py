@@ -12,7 +12,7 @@ from google.oauth2.credentials import Credentials
 from google.protobuf import field_mask_pb2
 
 from pulumi_meet.emulator import Emulator
-from tests.emulator.conftest import Control
+from tests.control import Control
 
 Config = meet_v2.SpaceConfig
 Client = meet_v2.SpacesServiceClient

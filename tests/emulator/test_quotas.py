@@ -9,7 +9,7 @@ import pytest
 
 from pulumi_meet.emulator.exceptions import InvalidArgument, ResourceExhausted
 from pulumi_meet.emulator.quotas import GOOGLE_LIMITS, Quotas
-from tests.emulator.conftest import Control, MeetHttp
+from tests.control import Control, MeetHttp
 
 Meet = Callable[..., MeetHttp]
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.control import Control
-from tests.emulator.conftest import MeetHttp
+from tests.control import Control, MeetHttp
 from tests.emulator.records_support import (
     OWNER,
     READERS,

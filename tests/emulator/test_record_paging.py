@@ -10,8 +10,7 @@ import pytest
 
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.emulator.timestamps import parse_time
-from tests.control import Control
-from tests.emulator.conftest import MeetHttp, mint_token
+from tests.control import Control, MeetHttp, mint_token
 from tests.emulator.records_support import ALL_ARTIFACTS, NOW, OWNER, READERS, at
 
 SESSIONS = 251  # one more than the largest maximum page

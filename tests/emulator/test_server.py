@@ -16,7 +16,7 @@ import requests
 
 from pulumi_meet.emulator import Emulator, start_emulator
 from tests.conftest import REPO_ROOT
-from tests.emulator.conftest import Control, MeetHttp, mint_token
+from tests.control import Control, MeetHttp, mint_token
 
 
 def test_lifecycle_and_addresses() -> None:

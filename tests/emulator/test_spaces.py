@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.emulator.conftest import Control, MeetHttp
+from tests.control import Control, MeetHttp
 
 OWNER = "owner@example.com"
 Meet = Callable[..., MeetHttp]

@@ -1,7 +1,7 @@
-"""The pacing tests use the client tests' in-process emulator and its control API."""
+"""The pacing tests use the client tests' backoff without waits."""
 
 from __future__ import annotations
 
-from tests.client.conftest import control, emulator, no_jitter
+from tests.client.conftest import no_jitter
 
-__all__ = ["control", "emulator", "no_jitter"]
+__all__ = ["no_jitter"]

@@ -12,7 +12,8 @@ import requests
 
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.emulator import Emulator
-from tests.client.conftest import Control, emulator_settings
+from tests.client.conftest import emulator_settings
+from tests.control import Control
 
 WINDOW = 3
 

@@ -13,7 +13,8 @@ import pytest
 
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.emulator import Emulator
-from tests.client.conftest import Control, emulator_settings
+from tests.client.conftest import emulator_settings
+from tests.control import Control
 
 WINDOW = 1.0
 

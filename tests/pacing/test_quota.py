@@ -9,7 +9,8 @@ from pulumi_meet.client.settings import Settings
 from pulumi_meet.client.transport import _throttled_scope
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.pacing.quota import BUCKETS, CREATE, EMULATOR_PROJECT, bucket_named, quota_project
-from tests.client.conftest import Control, emulator_settings
+from tests.client.conftest import emulator_settings
+from tests.control import Control
 
 
 def test_every_bucket_has_its_settings_and_keys() -> None:

@@ -24,8 +24,9 @@ from pulumi_meet.client.meet import get_client, reset_clients
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal, open_ledger, reset_ledgers
 from pulumi_meet.pacing.redis_ledger import LEASE_SLACK_SECONDS, RedisLedger
-from tests.client.conftest import Control, emulator_settings
+from tests.client.conftest import emulator_settings
 from tests.conftest import REPO_ROOT
+from tests.control import Control
 from tests.redis_server import RedisServer, free_port
 
 PASSWORD = "s3cret-redis-pass"

@@ -22,8 +22,9 @@ from pulumi_meet.client.meet import get_client
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal
 from pulumi_meet.pacing.sqlite_ledger import SqliteLedger as Ledger
-from tests.client.conftest import Control, emulator_settings
+from tests.client.conftest import emulator_settings
 from tests.conftest import REPO_ROOT
+from tests.control import Control
 
 WINDOW = 1.0
 PER_WINDOW = 3

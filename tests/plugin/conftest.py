@@ -1,4 +1,5 @@
-"""Fixtures for the plugin tests: an emulator, its control API, running plugins."""
+"""Fixtures for the plugin tests: running plugins (the emulator and its control API are the
+shared fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import pytest
 
 from tests.control import Control
 from tests.plugin.host import PluginHost
-from tests.provider.conftest import control, emulator  # noqa: F401 (fixtures)
 
 PluginFactory = Callable[..., PluginHost]
 
@@ -30,7 +30,7 @@ def start_plugin(tmp_path: Path) -> Iterator[PluginFactory]:
 
 
 @pytest.fixture
-def plugin(control: Control, start_plugin: PluginFactory) -> PluginHost:  # noqa: F811
+def plugin(control: Control, start_plugin: PluginFactory) -> PluginHost:
     """A plugin configured (through Configure's args and variables) for the emulator."""
     host = start_plugin()
     host.configure({"emulatorHost": control.host_port})

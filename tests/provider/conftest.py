@@ -1,4 +1,5 @@
-"""Fixtures for the Space provider tests: an emulator, its control API, provider hosts."""
+"""Fixtures for the dynamic provider's tests: provider hosts (the emulator and its control API
+are the shared fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_meet.emulator import Emulator
 from tests.control import DEFAULT_USER, SA_PROJECT, Control
 from tests.engine import Engine, ProviderHost
 
 __all__ = ["DEFAULT_USER", "SA_PROJECT", "SPACE_TYPE", "Control", "HostFactory", "closed_port"]
 
 SPACE_TYPE = "pulumi-python:dynamic/meet:Space"
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as running:
-        yield running
-
-
-@pytest.fixture
-def control(emulator: Emulator) -> Iterator[Control]:
-    api = Control(emulator)
-    yield api
-    api.close()
 
 
 HostFactory = Callable[..., ProviderHost]

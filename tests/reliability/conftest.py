@@ -1,4 +1,5 @@
-"""Fixtures for the reliability tests: a fresh emulator, its control API, fast retries."""
+"""Fixtures for the reliability tests: provider hosts and fast retries (the emulator and its
+control API are the shared fixtures of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.client.conftest import Control, control, emulator
+from tests.control import Control
 from tests.provider.conftest import start_host
 
-# The emulator and control fixtures are the client tests' own (same lifecycle: a fresh in-memory
-# emulator per test, the client caches reset around it).
-__all__ = ["Control", "control", "emulator", "start_host"]
+__all__ = ["Control", "start_host"]
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from pulumi_meet.client.meet import MeetClient, get_client
 from pulumi_meet.client.settings import SCOPE_CREATED, Settings
 from pulumi_meet.dynamic.providers import MemberProvider, SpaceProvider
 from pulumi_meet.exceptions import MeetError
-from tests.client.conftest import Control
+from tests.control import Control
 
 __all__ = [
     "FAULTS",

@@ -1,7 +1,7 @@
-"""Fixtures for the security tests: those of the reliability tests (emulator, control, hosts)."""
+"""Fixtures for the security tests: the reliability tests' (provider hosts, fast retries)."""
 
 from __future__ import annotations
 
-from tests.reliability.conftest import control, emulator, fast_retries, start_host
+from tests.reliability.conftest import fast_retries, start_host
 
-__all__ = ["control", "emulator", "fast_retries", "start_host"]
+__all__ = ["fast_retries", "start_host"]
