@@ -69,7 +69,7 @@ def _undo_pulumi_pickler_patches() -> Iterator[None]:
     ``save_dict``) on every call and never restores them, so each serialization adds a layer; after
     ~490 serializations pickling any dict overflows the stack. Our providers keep an empty
     ``__dict__`` and never reach that code in a real program (see
-    tests/provider/test_serialization_leak.py), but a suite that serializes thousands of
+    tests/dynamic/test_serialization_leak.py), but a suite that serializes thousands of
     providers and then a configured one would; restore the originals after every test.
     """
     batch_setitems = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]

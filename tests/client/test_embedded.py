@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import requests
 
 from pulumi_meet.client import embedded as _embedded
 from pulumi_meet.client.meet import get_client, reset_clients
@@ -38,8 +39,12 @@ def test_embedded_starts_once_lazily_and_keeps_state_in_the_project(project_dir:
     assert again.get_space(name)["name"] == name
 
 
-def test_stop_is_idempotent(project_dir: Path) -> None:
+def test_stop_is_idempotent_and_the_next_call_starts_a_new_one(project_dir: Path) -> None:
+    _embedded.stop_embedded()  # none runs yet: nothing to stop, no error
+    first = _embedded.embedded_base_url()
     _embedded.stop_embedded()
-    _embedded.embedded_base_url()
-    _embedded.stop_embedded()
-    _embedded.stop_embedded()
+    _embedded.stop_embedded()  # a second stop, as atexit's after a test's own, is harmless
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{first}/emulator/v1/spaces", timeout=5)  # the first one is gone
+    second = _embedded.embedded_base_url()
+    assert requests.get(f"{second}/emulator/v1/spaces", timeout=10).status_code == 200

@@ -9,28 +9,8 @@ from email.utils import format_datetime
 import pytest
 from pytest_mock import MockerFixture
 
-from pulumi_meet.client.retry import (
-    CREATE_SAFE_STATUSES,
-    RETRYABLE_STATUSES,
-    RetryBudget,
-    RetryPolicy,
-    parse_retry_after,
-)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_retryable_and_create_safe_statuses() -> None:
-    assert {429, 500, 502, 503, 504} == RETRYABLE_STATUSES
-    assert {429, 503} == CREATE_SAFE_STATUSES
-    for status in (400, 401, 403, 404, 409):
-        assert status not in RETRYABLE_STATUSES
+from pulumi_meet.client.retry import RetryBudget, RetryPolicy, parse_retry_after
+from tests.clock import FakeClock
 
 
 def test_backoff_ceiling_grows_exponentially_and_is_truncated() -> None:
@@ -41,7 +21,7 @@ def test_backoff_ceiling_grows_exponentially_and_is_truncated() -> None:
 def test_full_jitter_draws_between_zero_and_the_ceiling(mocker: MockerFixture) -> None:
     rng = random.Random()
     uniform = mocker.patch.object(rng, "uniform", side_effect=lambda low, high: high * 0.5)
-    budget = RetryBudget(RetryPolicy(), clock=FakeClock(), rng=rng)
+    budget = RetryBudget(RetryPolicy(), clock=FakeClock(1000.0), rng=rng)
     delays = [budget.next_delay() for _ in range(3)]
     assert delays == [0.5, 1.0, 2.0]
     assert [c.args for c in uniform.call_args_list] == [(0.0, 1.0), (0.0, 2.0), (0.0, 4.0)]
@@ -50,13 +30,13 @@ def test_full_jitter_draws_between_zero_and_the_ceiling(mocker: MockerFixture) -
 def test_retry_after_is_honoured_exactly(mocker: MockerFixture) -> None:
     rng = random.Random()
     uniform = mocker.patch.object(rng, "uniform")
-    budget = RetryBudget(RetryPolicy(), clock=FakeClock(), rng=rng)
+    budget = RetryBudget(RetryPolicy(), clock=FakeClock(1000.0), rng=rng)
     assert budget.next_delay(retry_after=7.0) == 7.0
     uniform.assert_not_called()
 
 
 def test_attempts_are_bounded() -> None:
-    budget = RetryBudget(RetryPolicy(max_attempts=3), clock=FakeClock(), rng=random.Random(1))
+    budget = RetryBudget(RetryPolicy(max_attempts=3), clock=FakeClock(1000.0), rng=random.Random(1))
     assert budget.next_delay() is not None
     assert budget.next_delay() is not None
     assert budget.attempts == 3
@@ -64,7 +44,7 @@ def test_attempts_are_bounded() -> None:
 
 
 def test_total_time_is_bounded_and_a_wait_past_the_deadline_gives_up() -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     budget = RetryBudget(RetryPolicy(max_duration_seconds=30), clock=clock, rng=random.Random(1))
     assert budget.next_delay(retry_after=20) == 20
     clock.now += 20

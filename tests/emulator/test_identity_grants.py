@@ -20,6 +20,7 @@ from pulumi_meet.emulator.identity import (
     Identity,
 )
 from pulumi_meet.emulator.store import Store
+from tests.clock import FakeClock
 
 METHOD = "google.apps.meet.v2.SpacesService.CreateSpace"
 BASE = "http://127.0.0.1:9"
@@ -29,14 +30,14 @@ NOW = 1_800_000_000
 
 
 @pytest.fixture
-def clock() -> list[float]:
-    return [float(NOW)]
+def clock() -> FakeClock:
+    return FakeClock(float(NOW))
 
 
 @pytest.fixture
-def identity(clock: list[float]) -> Iterator[Identity]:
+def identity(clock: FakeClock) -> Iterator[Identity]:
     store = Store()
-    yield Identity(store, base_url=lambda: BASE, clock=lambda: clock[0])
+    yield Identity(store, base_url=lambda: BASE, clock=clock)
     store.close()
 
 
@@ -279,9 +280,9 @@ def test_self_signed_jwt_with_scope_is_the_account_itself(
     assert identity.authenticate(audience_based, method=METHOD).scopes == {SCOPE_CLOUD_PLATFORM}
 
 
-def test_expired_self_signed_jwt(identity: Identity, key: dict[str, Any], clock: list) -> None:
+def test_expired_self_signed_jwt(identity: Identity, key: dict[str, Any], clock: FakeClock) -> None:
     header = self_signed(key, scope=SCOPE_CREATED)
-    clock[0] = NOW + 3600
+    clock.now = NOW + 3600
     with pytest.raises(Unauthenticated) as caught:
         identity.authenticate(header, method=METHOD)
     assert caught.value.details[0]["reason"] == "ACCESS_TOKEN_EXPIRED"

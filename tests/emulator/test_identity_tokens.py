@@ -17,28 +17,19 @@ from pulumi_meet.emulator.identity import (
     Principal,
 )
 from pulumi_meet.emulator.store import Store
+from tests.clock import FakeClock
 
 METHOD = "google.apps.meet.v2.SpacesService.GetSpace"
 BASE = "http://127.0.0.1:9"
 
 
-class Clock:
-    """A hand-driven clock for the emulator side."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(1_800_000_000.0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def identity(clock: Clock) -> Iterator[Identity]:
+def identity(clock: FakeClock) -> Iterator[Identity]:
     store = Store()
     yield Identity(store, base_url=lambda: BASE, clock=clock)
     store.close()
@@ -136,7 +127,7 @@ def test_token_from_another_database_is_refused(identity: Identity) -> None:
         identity.authenticate(_bearer(foreign), method=METHOD)
 
 
-def test_token_expires_after_its_lifetime(identity: Identity, clock: Clock) -> None:
+def test_token_expires_after_its_lifetime(identity: Identity, clock: FakeClock) -> None:
     answer = identity.mint_token({"email": "a@example.com", "expiresIn": 60})
     assert identity.authenticate(_bearer(answer), method=METHOD).email == "a@example.com"
     clock.now += 60
@@ -190,7 +181,7 @@ def test_tokens_hold_no_secret_and_name_their_claims(identity: Identity) -> None
     assert "a@example.com" in payload
 
 
-def test_tokeninfo_describes_a_live_token(identity: Identity, clock: Clock) -> None:
+def test_tokeninfo_describes_a_live_token(identity: Identity, clock: FakeClock) -> None:
     token = identity.mint_token({"email": "a@example.com", "scopes": [SCOPE_READONLY]})
     clock.now += 100
     status, info = identity.handle_tokeninfo({"access_token": token["access_token"]})

@@ -23,6 +23,7 @@ from pulumi_meet.emulator import Emulator
 from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal
 from pulumi_meet.pacing.sqlite_ledger import SqliteLedger as Ledger
 from tests.client.conftest import emulator_settings
+from tests.clock import FakeClock
 from tests.conftest import REPO_ROOT
 from tests.control import Control
 
@@ -54,18 +55,18 @@ def test_two_connections_share_the_capacity(tmp_path: Path) -> None:
 
 
 def test_finished_calls_leave_the_window(tmp_path: Path) -> None:
-    now = [1000.0]
-    ledger = Ledger(tmp_path / "ledger.sqlite", clock=lambda: now[0])
+    clock = FakeClock(1000.0)
+    ledger = Ledger(tmp_path / "ledger.sqlite", clock=clock)
     rows = ledger.admit([_key(capacity=1)])
     assert isinstance(rows, list)
     waiting = ledger.admit([_key(capacity=1)])
     assert isinstance(waiting, LedgerRefusal) and waiting.wait_seconds < 1  # in flight: poll
-    now[0] += 2
+    clock.now += 2
     ledger.finish(rows)
     waiting = ledger.admit([_key(capacity=1)])
     assert isinstance(waiting, LedgerRefusal)
     assert waiting.wait_seconds == pytest.approx(10.1)  # one window (and margin) after the answer
-    now[0] += 10.2
+    clock.now += 10.2
     assert isinstance(ledger.admit([_key(capacity=1)]), list)
     ledger.close()
 

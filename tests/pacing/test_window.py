@@ -6,38 +6,19 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from pytest_mock import MockerFixture
 
 from pulumi_meet.pacing import window as _window
 from pulumi_meet.pacing.window import Admission, SlidingWindowLimiter, get_limiter
-
-
-class FakeTime:
-    """A clock whose sleep advances it, so no test waits for real."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        assert seconds > 0
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.clock import FakeClock
 
 
 @pytest.fixture
-def fake(mocker: MockerFixture) -> FakeTime:
-    fake_time = FakeTime()
-    # A pytest-mock spy keeps the calls inspectable while the fake does the work.
-    mocker.spy(fake_time, "sleep")
-    return fake_time
+def fake() -> FakeClock:
+    return FakeClock()
 
 
-def make(fake: FakeTime, capacity: int = 10, window: float = 60.0) -> SlidingWindowLimiter:
-    return SlidingWindowLimiter(capacity, window, margin_seconds=0.1, clock=fake.clock)
+def make(fake: FakeClock, capacity: int = 10, window: float = 60.0) -> SlidingWindowLimiter:
+    return SlidingWindowLimiter(capacity, window, margin_seconds=0.1, clock=fake)
 
 
 def acquire(limiter: SlidingWindowLimiter, sleep: Callable[[float], None]) -> Admission:
@@ -47,7 +28,7 @@ def acquire(limiter: SlidingWindowLimiter, sleep: Callable[[float], None]) -> Ad
     return limiter.admit_now()
 
 
-def admit(limiter: SlidingWindowLimiter, fake: FakeTime, duration: float = 0.0) -> float:
+def admit(limiter: SlidingWindowLimiter, fake: FakeClock, duration: float = 0.0) -> float:
     """Acquire, 'send' for `duration` seconds, finish; returns the admission time."""
     admission = acquire(limiter, fake.sleep)
     admitted_at = fake.now
@@ -56,7 +37,7 @@ def admit(limiter: SlidingWindowLimiter, fake: FakeTime, duration: float = 0.0) 
     return admitted_at
 
 
-def test_capacity_is_admitted_at_once_then_one_window_later(fake: FakeTime) -> None:
+def test_capacity_is_admitted_at_once_then_one_window_later(fake: FakeClock) -> None:
     limiter = make(fake)
     times = [admit(limiter, fake) for _ in range(10)]
     assert times == [0.0] * 10
@@ -65,7 +46,7 @@ def test_capacity_is_admitted_at_once_then_one_window_later(fake: FakeTime) -> N
     assert eleventh == pytest.approx(60.1)
 
 
-def test_fifty_creates_take_four_windows_and_never_exceed_the_quota(fake: FakeTime) -> None:
+def test_fifty_creates_take_four_windows_and_never_exceed_the_quota(fake: FakeClock) -> None:
     limiter = make(fake)
     times = [admit(limiter, fake, duration=0.2) for _ in range(50)]
     # The server's rule: at most 10 admissions in any 60 s window.
@@ -75,13 +56,13 @@ def test_fifty_creates_take_four_windows_and_never_exceed_the_quota(fake: FakeTi
     assert times[-1] < 4 * 60.1 + 10 * 0.2 + 1
 
 
-def test_entries_are_stamped_when_the_response_arrives(fake: FakeTime) -> None:
+def test_entries_are_stamped_when_the_response_arrives(fake: FakeClock) -> None:
     limiter = make(fake, capacity=1, window=10.0)
     admit(limiter, fake, duration=5.0)  # admitted at 0, answered at 5
     assert admit(limiter, fake) == pytest.approx(15.1)
 
 
-def test_in_flight_requests_count_until_done(fake: FakeTime) -> None:
+def test_in_flight_requests_count_until_done(fake: FakeClock) -> None:
     limiter = make(fake, capacity=2, window=1.0)
     first = acquire(limiter, fake.sleep)
     second = acquire(limiter, fake.sleep)
@@ -100,7 +81,7 @@ def test_in_flight_requests_count_until_done(fake: FakeTime) -> None:
 
 
 def test_throttle_with_retry_after_blocks_exactly_that_long_at_full_capacity(
-    fake: FakeTime,
+    fake: FakeClock,
 ) -> None:
     limiter = make(fake, capacity=8, window=10.0)
     limiter.report_throttled(retry_after=4.0)
@@ -110,7 +91,7 @@ def test_throttle_with_retry_after_blocks_exactly_that_long_at_full_capacity(
     assert admit(limiter, fake) > 4.0  # the window's 8 are spent
 
 
-def test_throttle_without_retry_after_halves_capacity(fake: FakeTime) -> None:
+def test_throttle_without_retry_after_halves_capacity(fake: FakeClock) -> None:
     limiter = make(fake, capacity=8, window=10.0)
     limiter.report_throttled(None)
     assert limiter.effective_capacity == 4
@@ -118,7 +99,7 @@ def test_throttle_without_retry_after_halves_capacity(fake: FakeTime) -> None:
     assert admit(limiter, fake) > 0.0  # only 4 per window now
 
 
-def test_capacity_recovers_one_doubling_per_quiet_window(fake: FakeTime) -> None:
+def test_capacity_recovers_one_doubling_per_quiet_window(fake: FakeClock) -> None:
     limiter = make(fake, capacity=8, window=10.0)
     limiter.report_throttled(None)
     limiter.report_throttled(None)
@@ -131,14 +112,14 @@ def test_capacity_recovers_one_doubling_per_quiet_window(fake: FakeTime) -> None
     assert limiter.effective_capacity == 8
 
 
-def test_capacity_never_drops_below_one(fake: FakeTime) -> None:
+def test_capacity_never_drops_below_one(fake: FakeClock) -> None:
     limiter = make(fake, capacity=3, window=10.0)
     for _ in range(20):
         limiter.report_throttled(None)
     assert limiter.effective_capacity == 1
 
 
-def test_bad_parameters_are_refused(fake: FakeTime) -> None:
+def test_bad_parameters_are_refused(fake: FakeClock) -> None:
     with pytest.raises(ValueError, match="capacity"):
         make(fake, capacity=0)
     with pytest.raises(ValueError, match="unknown quota bucket"):
@@ -158,7 +139,7 @@ def test_limiters_are_shared_per_endpoint_identity_and_bucket() -> None:
     _window.reset_limiters()
 
 
-def test_threads_share_one_limiter(fake: FakeTime) -> None:
+def test_threads_share_one_limiter(fake: FakeClock) -> None:
     limiter = make(fake, capacity=5, window=60.0)
     lock = threading.Lock()
     admitted: list[int] = []
@@ -175,3 +156,18 @@ def test_threads_share_one_limiter(fake: FakeTime) -> None:
         thread.join(timeout=5)
     assert sorted(admitted) == [0, 1, 2, 3, 4]
     assert len(limiter._entries) == 5
+
+
+def test_a_refused_request_leaves_the_window(fake: FakeClock) -> None:
+    limiter = SlidingWindowLimiter(4, 60.0, clock=fake)
+    for _ in range(2):  # two 429s in a row: each consumed nothing on the server
+        admission = acquire(limiter, fake.sleep)
+        admission.done()
+        admission.refused()
+        limiter.report_throttled(None)
+    assert limiter.effective_capacity == 1
+    acquire(limiter, fake.sleep).done()  # admitted at once, not a minute later
+    assert fake.sleeps == []
+    # The capacity still holds: the next one waits for the window.
+    acquire(limiter, fake.sleep).done()
+    assert fake.sleeps and sum(fake.sleeps) >= 60.0

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.control import Control
-from tests.provider.conftest import start_host
+from tests.dynamic.conftest import start_host
 
 __all__ = ["Control", "start_host"]
 

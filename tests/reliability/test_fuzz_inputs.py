@@ -2,7 +2,7 @@
 arbitrary nested values, and the `Space` constructor under Pulumi's mocks (the real SDK
 serialization), then check on what the engine would receive.
 
-Beyond ``tests/provider/test_check_diff.py``: huge and non-ASCII strings, NaN and infinities,
+Beyond ``tests/dynamic/test_check_diff.py``: huge and non-ASCII strings, NaN and infinities,
 huge integers, floats and enum members where enums go, ``SpaceConfigArgs`` instances, nesting
 at every level, unknowns both as objects and in their wire form, and the checked inputs fed
 back to check, diff and the API body builder.

@@ -11,8 +11,8 @@ import pytest
 from pulumi.runtime import rpc
 
 import pulumi_meet as meet
+from tests.dynamic.conftest import SA_PROJECT, Control, HostFactory
 from tests.engine import Engine, ProviderError, capture_program
-from tests.provider.conftest import SA_PROJECT, Control, HostFactory
 
 CREATED = "https://www.googleapis.com/auth/meetings.space.created"
 ALICE = "alice@example.com"

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.dynamic.conftest import DEFAULT_USER, Control, HostFactory
 from tests.engine import Engine, Program, Step, capture_program
-from tests.provider.conftest import DEFAULT_USER, Control, HostFactory
 
 EXAMPLES = REPO_ROOT / "examples"
 SPACE_TYPE = "pulumi-python:dynamic/meet:Space"

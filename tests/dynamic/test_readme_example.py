@@ -19,8 +19,8 @@ import pytest
 
 from pulumi_meet import __version__
 from tests.conftest import REPO_ROOT
+from tests.dynamic.conftest import Control, HostFactory
 from tests.engine import Engine, Program
-from tests.provider.conftest import Control, HostFactory
 
 EXAMPLE_OWNER = "platform-lead@example.com"
 DEPLOY_USER = "deploy@example.com"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import pulumi_meet as meet
+from tests.dynamic.conftest import DEFAULT_USER, Control
 from tests.engine import CheckFailed, Engine, ProviderError, Step
-from tests.provider.conftest import DEFAULT_USER, Control
 
 
 def _existing_member(control: Control, email: str, role: str | None) -> tuple[str, str]:

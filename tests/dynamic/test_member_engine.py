@@ -13,8 +13,8 @@ import pulumi
 import pytest
 
 import pulumi_meet as meet
+from tests.dynamic.conftest import DEFAULT_USER, Control
 from tests.engine import CheckFailed, Engine, ProviderError, Step
-from tests.provider.conftest import DEFAULT_USER, Control
 
 MEMBER_ID = re.compile(r"spaces/[A-Za-z0-9_-]{12}/members/[A-Za-z0-9]+")
 BOB = "bob@example.com"

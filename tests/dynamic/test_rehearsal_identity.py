@@ -15,8 +15,8 @@ import pulumi
 import pytest
 
 import pulumi_meet as meet
+from tests.dynamic.conftest import Control, HostFactory
 from tests.engine import Engine, ProviderError, Step
-from tests.provider.conftest import Control, HostFactory
 
 OWNER = "owner@example.com"
 BOB = "bob@example.com"

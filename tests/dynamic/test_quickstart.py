@@ -6,8 +6,8 @@ import runpy
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
+from tests.dynamic.conftest import SPACE_TYPE, HostFactory
 from tests.engine import Engine, capture_program
-from tests.provider.conftest import SPACE_TYPE, HostFactory
 
 QUICKSTART = REPO_ROOT / "examples" / "quickstart" / "__main__.py"
 

@@ -13,8 +13,8 @@ import pulumi
 import pytest
 
 import pulumi_meet as meet
+from tests.dynamic.conftest import DEFAULT_USER, Control, HostFactory, closed_port
 from tests.engine import CheckFailed, Engine, ProviderError, Step
-from tests.provider.conftest import DEFAULT_USER, Control, HostFactory, closed_port
 
 SPACE_ID = re.compile(r"spaces/[A-Za-z0-9_-]{12}")
 

@@ -13,8 +13,8 @@ import pulumi
 import pytest
 
 import pulumi_meet as meet
+from tests.dynamic.conftest import Control, HostFactory
 from tests.engine import Engine, Program, capture_program
-from tests.provider.conftest import Control, HostFactory
 
 SPACE_TYPE = "pulumi-python:dynamic/meet:Space"
 MEMBER_TYPE = "pulumi-python:dynamic/meet:SpaceMember"

@@ -14,9 +14,9 @@ import pytest
 
 import pulumi_meet as meet
 from pulumi_meet.engine_log import engine_address_from_argv
+from tests.dynamic.conftest import DEFAULT_USER, Control
 from tests.engine import Engine, ProviderHost
 from tests.process import INFO, EngineLog
-from tests.provider.conftest import DEFAULT_USER, Control
 
 WINDOW = 2.0
 

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import pulumi_meet as meet
+from tests.dynamic.conftest import SPACE_TYPE, Control, HostFactory
 from tests.engine import ProviderHost, capture_program, make_urn
-from tests.provider.conftest import SPACE_TYPE, Control, HostFactory
 
 WINDOW = 1.5
 OWNERS = 6
