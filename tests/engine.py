@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeAlias
 
 import grpc
@@ -53,7 +53,7 @@ from pulumi.runtime.settings import ROOT, SETTINGS, _get_rpc_manager
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from tests.process import ServedProcess
+from tests.process import ProcessHost, unwrap_secrets
 
 __all__ = [
     "Aborted",
@@ -72,19 +72,9 @@ __all__ = [
 ]
 
 PROVIDER_KEY = "__provider"
-_SECRET_SIG = rpc._special_sig_key  # the SDK's wire marker of a secret value
 # The engine puts no deadline on provider calls (paced creates can queue for minutes); this
 # bound only keeps a hung test from hanging forever.
 _CALL_TIMEOUT_SECONDS = 600.0
-_SAFE_ENV_KEYS = (
-    "PATH",
-    "HOME",
-    "LANG",
-    "LC_ALL",
-    "TMPDIR",
-    "SYSTEMROOT",
-    "PYTHONPATH",
-)
 
 Program: TypeAlias = Callable[[], None]
 
@@ -293,21 +283,12 @@ def capture_program(
 # ============================================================================ wire helpers
 
 
-def _plain(value: Any) -> Any:
-    """Strip the SDK's secret wrappers (the engine does, as dynamic providers refuse secrets)."""
-    if isinstance(value, Mapping):
-        if value.get(_SECRET_SIG) == rpc._special_secret_sig:
-            return _plain(value.get("value"))
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
+    """The SDK's serialization, secrets unwrapped (the engine does: dynamic providers refuse
+    secrets)."""
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(rpc.serialize_properties(_plain(properties), {}))
+        return loop.run_until_complete(rpc.serialize_properties(unwrap_secrets(properties), {}))
     finally:
         loop.close()
 
@@ -341,7 +322,7 @@ class ReadOutcome:
 WARNING = engine_pb2.WARNING
 
 
-class ProviderHost:
+class ProviderHost(ProcessHost):
     """A real ``python -u -m pulumi.dynamic`` process driven over gRPC.
 
     ``env`` is the whole environment of the process beyond a few harmless variables (PATH,
@@ -349,6 +330,8 @@ class ProviderHost:
     address of a :class:`tests.process.EngineLog`, passed as the real engine passes its own
     (the first argument). Use as a context manager, or call :meth:`stop`.
     """
+
+    stop_signal = signal.SIGINT  # the host stops its gRPC server cleanly
 
     def __init__(
         self,
@@ -358,68 +341,37 @@ class ProviderHost:
         python: str = sys.executable,
         engine: str | None = None,
     ) -> None:
-        self.engine = engine
         from pulumi_meet.pacing import ledger
 
-        self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
-        self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
-        self.env.update(env or {})
-        self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        own = {"MEET_QUOTA_LEDGER": ledger.DEFAULT_PATH, **(env or {})}
+        super().__init__(own, cwd, extra_keys=("PYTHONPATH",))
+        self.engine = engine
         self.python = python
         self.calls: list[tuple[str, str]] = []
         """Every gRPC call made: (method, urn)."""
         self.configured = False
         self._lock = threading.Lock()
-        self._process: ServedProcess | None = None
-        self._channel: grpc.Channel | None = None
         self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
+    def argv(self) -> list[str]:
+        return [self.python, "-u", "-m", "pulumi.dynamic", *([self.engine] if self.engine else [])]
+
+    def connected(self, channel: grpc.Channel) -> None:
+        self._stub = provider_pb2_grpc.ResourceProviderStub(channel)
+        self._call("GetPluginInfo", "", self._stub.GetPluginInfo, _empty())
+
     def start(self) -> ProviderHost:
         """Start the process and connect; returns self once the provider answers."""
-        if self._process is not None and self._process.running:
-            # A second process would replace the first, which would then never be stopped.
+        if self.running:
             raise RuntimeError("this ProviderHost is already started")
-        argv = [self.python, "-u", "-m", "pulumi.dynamic", *([self.engine] if self.engine else [])]
-        # SIGINT: the host stops its gRPC server cleanly.
-        self._process = ServedProcess(argv, env=self.env, cwd=self.cwd, stop_signal=2)
         try:
-            port = self._process.start()
+            super().start()
         except RuntimeError as error:
             raise EngineError(str(error)) from None
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
-        self._call("GetPluginInfo", "", self._stub.GetPluginInfo, _empty())
         return self
-
-    def stop(self) -> None:
-        """Close the channel and stop the process (SIGINT, then kill after 5 s). Idempotent."""
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
-        if self._process is not None:
-            self._process.stop()
-
-    def __enter__(self) -> ProviderHost:
-        return self.start() if self._process is None or not self._process.running else self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-    @property
-    def stdout(self) -> str:
-        """Everything the process printed on stdout after its port line."""
-        return self._process.stdout if self._process is not None else ""
-
-    @property
-    def stderr(self) -> str:
-        return self._process.stderr if self._process is not None else ""
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
 
     # ------------------------------------------------------------------ calls
 

@@ -2,9 +2,13 @@
 
 :class:`ServedProcess` starts a process that prints its gRPC port on its first stdout line (the
 dynamic provider host, ``pulumi-resource-meet``, a policy pack's analyzer), collects the rest of
-its output, and stops it with a signal (kill after a timeout). :class:`EngineLog` is the engine's
-side of ``pulumirpc.Engine``: its address is what the engine passes a plugin, and it records the
-``Log`` calls a plugin makes to it (``pulumi up``'s output).
+its output, and stops it with a signal (kill after a timeout). :class:`ProcessHost` is the base
+of the three harnesses that drive such a process over gRPC (``tests.engine.ProviderHost``,
+``tests.plugin.host.PluginHost``, ``tests.policy.analyzer.Analyzer``): its environment, its
+lifecycle and its channel. :class:`EngineLog` is the engine's side of ``pulumirpc.Engine``: its
+address is what the engine passes a plugin, and it records the ``Log`` calls a plugin makes to it
+(``pulumi up``'s output). :func:`stopped_after` is the fixture pattern that stops every host a
+test started.
 """
 
 from __future__ import annotations
@@ -14,17 +18,28 @@ import queue
 import signal
 import subprocess
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeVar
 
 import grpc
 from google.protobuf import empty_pb2
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 
-__all__ = ["INFO", "EngineLog", "LogEntry", "ServedProcess", "safe_environment"]
+__all__ = [
+    "INFO",
+    "EngineLog",
+    "LogEntry",
+    "ProcessHost",
+    "ServedProcess",
+    "safe_environment",
+    "stopped_after",
+    "unwrap_secrets",
+]
 
 INFO = engine_pb2.INFO
 _SAFE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
@@ -34,6 +49,17 @@ _START_TIMEOUT_SECONDS = 30.0
 def safe_environment(*extra_keys: str) -> dict[str, str]:
     """The few variables of this process a child may see (no credentials, no Meet settings)."""
     return {k: os.environ[k] for k in (*_SAFE_ENV_KEYS, *extra_keys) if k in os.environ}
+
+
+def unwrap_secrets(value: Any) -> Any:
+    """``removeSecrets`` of the engine: every secret wrapper of the wire replaced by its value."""
+    if isinstance(value, Mapping):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return unwrap_secrets(value.get("value"))
+        return {key: unwrap_secrets(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [unwrap_secrets(item) for item in value]
+    return value
 
 
 class ServedProcess:
@@ -134,6 +160,132 @@ class ServedProcess:
     def stderr(self) -> str:
         with self._lock:
             return "".join(self._stderr)
+
+
+class ProcessHost:
+    """A process the engine starts and then drives over gRPC, seen from the engine's side.
+
+    ``env`` is the whole environment of the process beyond :func:`safe_environment` (and the
+    ``extra_keys`` a subclass lets through): nothing else leaks in from the test process.
+    ``engine_log``, when given, is started before the process (whose argv may then carry its
+    address) and stopped after it. Subclasses say how the process is started (:meth:`argv`, the
+    stop signal and timeout) and build their stub from the channel (:meth:`connected`). Use as a
+    context manager, or call :meth:`stop`.
+    """
+
+    stop_signal: int = signal.SIGINT
+    stop_timeout: float = 5.0
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None,
+        cwd: str | os.PathLike[str] | None,
+        *,
+        extra_keys: Sequence[str] = (),
+        engine_log: EngineLog | None = None,
+    ) -> None:
+        self.env = safe_environment(*extra_keys)
+        self.env.update(env or {})
+        self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        self.port: int | None = None
+        self.returncode: int | None = None
+        self._engine_log = engine_log
+        self._process: ServedProcess | None = None
+        self._channel: grpc.Channel | None = None
+
+    def argv(self) -> list[str]:
+        """The command line that starts the process."""
+        raise NotImplementedError
+
+    def connected(self, channel: grpc.Channel) -> None:
+        """Called once the process serves: build the stub, make the engine's first calls."""
+
+    def start(self) -> Any:  # Self: each subclass returns its own type
+        """Start the process and connect; returns self (RuntimeError with its stderr on failure)."""
+        if self.running:
+            # A second process would replace the first, which would then never be stopped.
+            raise RuntimeError(f"this {type(self).__name__} is already started")
+        if self._engine_log is not None:
+            self._engine_log.start()
+        self._process = ServedProcess(
+            self.argv(),
+            env=self.env,
+            cwd=self.cwd,
+            stop_signal=self.stop_signal,
+            stop_timeout=self.stop_timeout,
+        )
+        try:
+            self.port = self._process.start()
+        except RuntimeError:
+            if self._engine_log is not None:
+                self._engine_log.stop()
+            raise
+        self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.connected(self._channel)
+        return self
+
+    def stop(self) -> None:
+        """Close the channel, stop the process (signal, kill after the timeout), then the engine
+        log; the process's return code is kept. Idempotent."""
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        if self._process is not None and self._process.running:
+            self._process.stop()
+            self.returncode = self._process.returncode
+        if self._engine_log is not None:
+            self._engine_log.stop()
+
+    def __enter__(self) -> Any:
+        return self if self.running else self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.running
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    @property
+    def stdout(self) -> str:
+        """Everything the process printed on stdout after its port line."""
+        return self._process.stdout if self._process is not None else ""
+
+    @property
+    def stderr(self) -> str:
+        return self._process.stderr if self._process is not None else ""
+
+
+class _Stoppable(Protocol):
+    def start(self) -> Any: ...
+
+    def stop(self) -> None: ...
+
+
+_H = TypeVar("_H", bound=_Stoppable)
+
+
+@contextmanager
+def stopped_after(make: Callable[..., _H]) -> Iterator[Callable[..., _H]]:
+    """A ``start(...)`` that builds a host with ``make(...)`` and starts it; on leaving, every
+    host started is stopped (the body of the ``start_*`` fixtures)."""
+    started: list[_H] = []
+
+    def start(*args: Any, **kwargs: Any) -> _H:
+        host = make(*args, **kwargs)
+        started.append(host)
+        host.start()
+        return host
+
+    try:
+        yield start
+    finally:
+        for host in started:
+            host.stop()
 
 
 @dataclass(frozen=True)

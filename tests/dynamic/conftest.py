@@ -11,6 +11,7 @@ import pytest
 
 from tests.control import DEFAULT_USER, SA_PROJECT, Control
 from tests.engine import Engine, ProviderHost
+from tests.process import stopped_after
 
 __all__ = ["DEFAULT_USER", "SA_PROJECT", "SPACE_TYPE", "Control", "HostFactory", "closed_port"]
 
@@ -23,16 +24,12 @@ HostFactory = Callable[..., ProviderHost]
 @pytest.fixture
 def start_host(tmp_path: Path) -> Iterator[HostFactory]:
     """Start provider hosts (``start_host(env)``); every host is stopped at teardown."""
-    hosts: list[ProviderHost] = []
 
-    def start(env: Mapping[str, str] | None = None) -> ProviderHost:
-        host = ProviderHost(env or {}, tmp_path)
-        hosts.append(host)
-        return host.start()
+    def make(env: Mapping[str, str] | None = None) -> ProviderHost:
+        return ProviderHost(env or {}, tmp_path)
 
-    yield start
-    for host in hosts:
-        host.stop()
+    with stopped_after(make) as start:
+        yield start
 
 
 @pytest.fixture

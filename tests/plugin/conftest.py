@@ -10,6 +10,7 @@ import pytest
 
 from tests.control import Control
 from tests.plugin.host import PluginHost
+from tests.process import stopped_after
 
 PluginFactory = Callable[..., PluginHost]
 
@@ -17,16 +18,12 @@ PluginFactory = Callable[..., PluginHost]
 @pytest.fixture
 def start_plugin(tmp_path: Path) -> Iterator[PluginFactory]:
     """Start plugins (``start_plugin(env, sends_type=...)``); every one is stopped at teardown."""
-    hosts: list[PluginHost] = []
 
-    def start(env: Mapping[str, str] | None = None, *, sends_type: bool = True) -> PluginHost:
-        host = PluginHost(env or {}, tmp_path, sends_type=sends_type)
-        hosts.append(host)
-        return host.start()
+    def make(env: Mapping[str, str] | None = None, *, sends_type: bool = True) -> PluginHost:
+        return PluginHost(env or {}, tmp_path, sends_type=sends_type)
 
-    yield start
-    for host in hosts:
-        host.stop()
+    with stopped_after(make) as start:
+        yield start
 
 
 @pytest.fixture

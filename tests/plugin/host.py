@@ -34,7 +34,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from tests.process import EngineLog, ServedProcess, safe_environment
+from tests.process import EngineLog, ProcessHost, unwrap_secrets
 
 __all__ = [
     "PLUGIN",
@@ -82,17 +82,6 @@ def engine_name(urn_: str) -> str:
     return urn_.removeprefix("urn:pulumi:").split("::", 3)[3]
 
 
-def _unwrapped(value: Any) -> Any:
-    """``removeSecrets`` of the engine: every secret wrapper replaced by its value."""
-    if isinstance(value, Mapping):
-        if value.get(_SECRET_SIG) == _SECRET_VALUE:
-            return _unwrapped(value["value"])
-        return {key: _unwrapped(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_unwrapped(item) for item in value]
-    return value
-
-
 def _go_json(value: Any) -> str:
     """``json.Marshal`` of Go: compact, and a whole float64 without a fraction (``5``)."""
     if isinstance(value, float) and value.is_integer():
@@ -106,7 +95,7 @@ def engine_variables(inputs: Mapping[str, Any]) -> dict[str, str]:
     for key, value in inputs.items():
         if key == "version":
             continue
-        plain = _unwrapped(value)
+        plain = unwrap_secrets(value)
         text = plain if isinstance(plain, str) else _go_json(plain)
         variables[f"meet:config:{key}"] = text
     return variables
@@ -157,12 +146,16 @@ class DiffOutcome:
     delete_before_replace: bool
 
 
-class PluginHost:
+class PluginHost(ProcessHost):
     """A running ``pulumi-resource-meet`` and a gRPC client to it (see the module doc).
 
     ``env`` is the whole environment of the process beyond PATH, HOME and the locale. Use as a
     context manager, or call :meth:`stop`.
     """
+
+    # SIGTERM, as the engine stops a plugin; a clean stop is quick, so a kill after 10 s.
+    stop_signal = signal.SIGTERM
+    stop_timeout = 10.0
 
     def __init__(
         self,
@@ -173,72 +166,25 @@ class PluginHost:
     ) -> None:
         from pulumi_meet.pacing import ledger
 
-        self.env = safe_environment()
+        self.engine = EngineLog()
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
-        self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
-        self.env.update(env or {})
-        self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        own = {"MEET_QUOTA_LEDGER": ledger.DEFAULT_PATH, **(env or {})}
+        super().__init__(own, cwd, engine_log=self.engine)
         self.sends_type = sends_type
         """Whether resource requests carry ``type`` (today's engine) or leave it empty."""
         self.calls: list[str] = []
-        self.engine = EngineLog()
-        self.returncode: int | None = None
         self._lock = threading.Lock()
-        self._process: ServedProcess | None = None
-        self._channel: grpc.Channel | None = None
         self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
 
-    # ------------------------------------------------------------------ lifecycle
+    def argv(self) -> list[str]:
+        return [str(PLUGIN), self.engine.address]
+
+    def connected(self, channel: grpc.Channel) -> None:
+        self._stub = provider_pb2_grpc.ResourceProviderStub(channel)
 
     def start(self) -> PluginHost:
-        if self._process is not None and self._process.running:
-            raise RuntimeError("this PluginHost is already started")
-        self.engine.start()
-        # SIGTERM, as the engine stops a plugin; a clean stop is quick, so a kill after 10 s.
-        self._process = ServedProcess(
-            [PLUGIN, self.engine.address],
-            env=self.env,
-            cwd=self.cwd,
-            stop_signal=signal.SIGTERM,
-            stop_timeout=10,
-        )
-        try:
-            port = self._process.start()
-        except RuntimeError:
-            self.engine.stop()
-            raise
-        self.port = port
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self._stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+        super().start()
         return self
-
-    def stop(self) -> None:
-        """Close the channel, SIGTERM the plugin (kill after 10 s), stop the engine. Idempotent."""
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
-        if self._process is not None and self._process.running:
-            self._process.stop()
-            self.returncode = self._process.returncode
-        self.engine.stop()
-
-    def __enter__(self) -> PluginHost:
-        return self.start() if self._process is None or not self._process.running else self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
-    @property
-    def stdout(self) -> str:
-        return self._process.stdout if self._process is not None else ""
-
-    @property
-    def stderr(self) -> str:
-        return self._process.stderr if self._process is not None else ""
 
     # ------------------------------------------------------------------ calls
 

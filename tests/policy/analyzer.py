@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -42,7 +43,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from tests.process import EngineLog, ServedProcess, safe_environment
+from tests.process import EngineLog, ProcessHost
 
 __all__ = [
     "PACK_DIR",
@@ -206,8 +207,10 @@ class Analysis:
         return [d.policy for d in self.diagnostics]
 
 
-class Analyzer:
+class Analyzer(ProcessHost):
     """The pack's analyzer process, started as the engine starts it, and a gRPC client to it."""
+
+    stop_signal = signal.SIGINT  # the pack's server loop stops on KeyboardInterrupt
 
     def __init__(
         self,
@@ -216,19 +219,14 @@ class Analyzer:
         *,
         python: Path | None = None,
     ) -> None:
+        self.engine = EngineLog()
+        super().__init__(env, pack_dir, extra_keys=("PYTHONPATH",), engine_log=self.engine)
         self.pack_dir = pack_dir
         self.python = python or pack_python(pack_dir)
-        self.env = safe_environment("PYTHONPATH")
-        self.env.update(env or {})
-        self.engine = EngineLog()
-        self._process: ServedProcess | None = None
-        self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
-    def start(self) -> Analyzer:
-        """Start the process; returns once its port is printed (RuntimeError with its stderr)."""
-        self.engine.start()
-        argv = [
+    def argv(self) -> list[str]:
+        return [
             str(self.python),
             "-u",
             "-m",
@@ -236,35 +234,14 @@ class Analyzer:
             self.engine.address,
             str(self.pack_dir),
         ]
-        # SIGINT: the pack's server loop stops on KeyboardInterrupt.
-        self._process = ServedProcess(argv, env=self.env, cwd=self.pack_dir)
-        try:
-            port = self._process.start()
-        except RuntimeError:
-            self.engine.stop()
-            raise
-        self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
+
+    def connected(self, channel: grpc.Channel) -> None:
+        self._stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+
+    def start(self) -> Analyzer:
+        """Start the process; returns once its port is printed (RuntimeError with its stderr)."""
+        super().start()
         return self
-
-    @property
-    def stderr(self) -> str:
-        return self._process.stderr if self._process is not None else ""
-
-    def stop(self) -> None:
-        """Stop the process the way the engine does (SIGINT, then kill) and the fake engine."""
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
-        if self._process is not None:
-            self._process.stop()
-        self.engine.stop()
-
-    def __enter__(self) -> Analyzer:
-        return self.start() if self._process is None or not self._process.running else self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
 
     @property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:

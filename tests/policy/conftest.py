@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.policy.analyzer import PACK_DIR, Analyzer, pack_python
+from tests.process import stopped_after
 
 # The unit tests import the pack's package the way its __main__.py does (from the pack folder).
 if str(PACK_DIR) not in sys.path:
@@ -30,16 +31,12 @@ def python() -> Path:
 @pytest.fixture
 def start_analyzer(python: Path) -> Iterator[AnalyzerFactory]:
     """Start analyzers (``start_analyzer(env)``); each is stopped at teardown."""
-    started: list[Analyzer] = []
 
-    def start(env: Mapping[str, str] | None = None) -> Analyzer:
-        analyzer = Analyzer(env=env if env is not None else NOT_IN_CI, python=python)
-        started.append(analyzer)
-        return analyzer.start()
+    def make(env: Mapping[str, str] | None = None) -> Analyzer:
+        return Analyzer(env=env if env is not None else NOT_IN_CI, python=python)
 
-    yield start
-    for analyzer in started:
-        analyzer.stop()
+    with stopped_after(make) as start:
+        yield start
 
 
 @pytest.fixture
