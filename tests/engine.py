@@ -322,7 +322,7 @@ class ReadOutcome:
 WARNING = engine_pb2.WARNING
 
 
-class ProviderHost(ProcessHost):
+class ProviderHost(ProcessHost[provider_pb2_grpc.ResourceProviderStub]):
     """A real ``python -u -m pulumi.dynamic`` process driven over gRPC.
 
     ``env`` is the whole environment of the process beyond a few harmless variables (PATH,
@@ -345,33 +345,29 @@ class ProviderHost(ProcessHost):
 
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
         own = {"MEET_QUOTA_LEDGER": ledger.DEFAULT_PATH, **(env or {})}
-        super().__init__(own, cwd, extra_keys=("PYTHONPATH",))
+        super().__init__(
+            own,
+            cwd,
+            stub_type=provider_pb2_grpc.ResourceProviderStub,
+            extra_keys=("PYTHONPATH",),
+        )
         self.engine = engine
         self.python = python
         self.calls: list[tuple[str, str]] = []
         """Every gRPC call made: (method, urn)."""
         self.configured = False
         self._lock = threading.Lock()
-        self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
     def argv(self) -> list[str]:
         return [self.python, "-u", "-m", "pulumi.dynamic", *([self.engine] if self.engine else [])]
 
-    def connected(self, channel: grpc.Channel) -> None:
-        self._stub = provider_pb2_grpc.ResourceProviderStub(channel)
-        self._call("GetPluginInfo", "", self._stub.GetPluginInfo, _empty())
+    def connected(self) -> None:
+        self._call("GetPluginInfo", "", self.stub.GetPluginInfo, _empty())
 
-    def start(self) -> ProviderHost:
-        """Start the process and connect; returns self once the provider answers."""
-        if self.running:
-            raise RuntimeError("this ProviderHost is already started")
-        try:
-            super().start()
-        except RuntimeError as error:
-            raise EngineError(str(error)) from None
-        return self
+    def start_failed(self, error: RuntimeError) -> Exception:
+        return EngineError(str(error))
 
     # ------------------------------------------------------------------ calls
 
@@ -383,12 +379,6 @@ class ProviderHost(ProcessHost):
         except grpc.RpcError as error:
             details = error.details() if hasattr(error, "details") else str(error)
             raise ProviderError(method, urn, str(details)) from None
-
-    @property
-    def stub(self) -> provider_pb2_grpc.ResourceProviderStub:
-        if self._stub is None:
-            raise EngineError("the provider host is not started")
-        return self._stub
 
     def configure(self, config: Mapping[str, Any]) -> None:
         """Send ``Configure`` with stack config keyed ``namespace:key`` (e.g. ``meet:user``)."""

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol, TypeVar
+from typing import IO, Any, Generic, Protocol, TypeVar
 
 import grpc
 from google.protobuf import empty_pb2
@@ -162,15 +162,20 @@ class ServedProcess:
             return "".join(self._stderr)
 
 
-class ProcessHost:
+_Stub = TypeVar("_Stub")
+_Host = TypeVar("_Host", bound="ProcessHost[Any]")
+
+
+class ProcessHost(Generic[_Stub]):
     """A process the engine starts and then drives over gRPC, seen from the engine's side.
 
     ``env`` is the whole environment of the process beyond :func:`safe_environment` (and the
     ``extra_keys`` a subclass lets through): nothing else leaks in from the test process.
-    ``engine_log``, when given, is started before the process (whose argv may then carry its
-    address) and stopped after it. Subclasses say how the process is started (:meth:`argv`, the
-    stop signal and timeout) and build their stub from the channel (:meth:`connected`). Use as a
-    context manager, or call :meth:`stop`.
+    ``stub_type`` builds the gRPC client (:attr:`stub`) once the process serves. ``engine_log``,
+    when given, is started before the process (whose argv may then carry its address) and stopped
+    after it. Subclasses say how the process is started (:meth:`argv`, the stop signal and
+    timeout) and may make the engine's first calls in :meth:`connected`. Use as a context
+    manager, or call :meth:`stop`.
     """
 
     stop_signal: int = signal.SIGINT
@@ -181,6 +186,7 @@ class ProcessHost:
         env: Mapping[str, str] | None,
         cwd: str | os.PathLike[str] | None,
         *,
+        stub_type: Callable[[grpc.Channel], _Stub],
         extra_keys: Sequence[str] = (),
         engine_log: EngineLog | None = None,
     ) -> None:
@@ -189,6 +195,8 @@ class ProcessHost:
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.port: int | None = None
         self.returncode: int | None = None
+        self._stub_type = stub_type
+        self._stub: _Stub | None = None
         self._engine_log = engine_log
         self._process: ServedProcess | None = None
         self._channel: grpc.Channel | None = None
@@ -197,11 +205,15 @@ class ProcessHost:
         """The command line that starts the process."""
         raise NotImplementedError
 
-    def connected(self, channel: grpc.Channel) -> None:
-        """Called once the process serves: build the stub, make the engine's first calls."""
+    def connected(self) -> None:
+        """Called once :attr:`stub` is ready: the engine's first calls, if any."""
 
-    def start(self) -> Any:  # Self: each subclass returns its own type
-        """Start the process and connect; returns self (RuntimeError with its stderr on failure)."""
+    def start_failed(self, error: RuntimeError) -> Exception:
+        """What :meth:`start` raises when the process does not serve (by default ``error``)."""
+        return error
+
+    def start(self: _Host) -> _Host:
+        """Start the process and connect; returns self (:meth:`start_failed` on failure)."""
         if self.running:
             # A second process would replace the first, which would then never be stopped.
             raise RuntimeError(f"this {type(self).__name__} is already started")
@@ -216,12 +228,13 @@ class ProcessHost:
         )
         try:
             self.port = self._process.start()
-        except RuntimeError:
+        except RuntimeError as error:
             if self._engine_log is not None:
                 self._engine_log.stop()
-            raise
+            raise self.start_failed(error) from None
         self._channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
-        self.connected(self._channel)
+        self._stub = self._stub_type(self._channel)
+        self.connected()
         return self
 
     def stop(self) -> None:
@@ -236,11 +249,18 @@ class ProcessHost:
         if self._engine_log is not None:
             self._engine_log.stop()
 
-    def __enter__(self) -> Any:
+    def __enter__(self: _Host) -> _Host:
         return self if self.running else self.start()
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+    @property
+    def stub(self) -> _Stub:
+        """The gRPC client of the process."""
+        if self._stub is None:
+            raise RuntimeError(f"this {type(self).__name__} is not started")
+        return self._stub
 
     @property
     def running(self) -> bool:

@@ -146,7 +146,7 @@ class DiffOutcome:
     delete_before_replace: bool
 
 
-class PluginHost(ProcessHost):
+class PluginHost(ProcessHost[provider_pb2_grpc.ResourceProviderStub]):
     """A running ``pulumi-resource-meet`` and a gRPC client to it (see the module doc).
 
     ``env`` is the whole environment of the process beyond PATH, HOME and the locale. Use as a
@@ -169,30 +169,18 @@ class PluginHost(ProcessHost):
         self.engine = EngineLog()
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
         own = {"MEET_QUOTA_LEDGER": ledger.DEFAULT_PATH, **(env or {})}
-        super().__init__(own, cwd, engine_log=self.engine)
+        super().__init__(
+            own, cwd, stub_type=provider_pb2_grpc.ResourceProviderStub, engine_log=self.engine
+        )
         self.sends_type = sends_type
         """Whether resource requests carry ``type`` (today's engine) or leave it empty."""
         self.calls: list[str] = []
         self._lock = threading.Lock()
-        self._stub: provider_pb2_grpc.ResourceProviderStub | None = None
 
     def argv(self) -> list[str]:
         return [str(PLUGIN), self.engine.address]
 
-    def connected(self, channel: grpc.Channel) -> None:
-        self._stub = provider_pb2_grpc.ResourceProviderStub(channel)
-
-    def start(self) -> PluginHost:
-        super().start()
-        return self
-
     # ------------------------------------------------------------------ calls
-
-    @property
-    def stub(self) -> provider_pb2_grpc.ResourceProviderStub:
-        if self._stub is None:
-            raise RuntimeError("the plugin is not started")
-        return self._stub
 
     def call(self, method: str, request: Any) -> Any:
         """One gRPC call; a failure raises :class:`PluginError` with the status."""

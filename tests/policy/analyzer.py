@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import grpc
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.output import Unknown
@@ -207,7 +206,7 @@ class Analysis:
         return [d.policy for d in self.diagnostics]
 
 
-class Analyzer(ProcessHost):
+class Analyzer(ProcessHost[analyzer_pb2_grpc.AnalyzerStub]):
     """The pack's analyzer process, started as the engine starts it, and a gRPC client to it."""
 
     stop_signal = signal.SIGINT  # the pack's server loop stops on KeyboardInterrupt
@@ -220,10 +219,15 @@ class Analyzer(ProcessHost):
         python: Path | None = None,
     ) -> None:
         self.engine = EngineLog()
-        super().__init__(env, pack_dir, extra_keys=("PYTHONPATH",), engine_log=self.engine)
+        super().__init__(
+            env,
+            pack_dir,
+            stub_type=analyzer_pb2_grpc.AnalyzerStub,
+            extra_keys=("PYTHONPATH",),
+            engine_log=self.engine,
+        )
         self.pack_dir = pack_dir
         self.python = python or pack_python(pack_dir)
-        self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
     def argv(self) -> list[str]:
         return [
@@ -234,20 +238,6 @@ class Analyzer(ProcessHost):
             self.engine.address,
             str(self.pack_dir),
         ]
-
-    def connected(self, channel: grpc.Channel) -> None:
-        self._stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-
-    def start(self) -> Analyzer:
-        """Start the process; returns once its port is printed (RuntimeError with its stderr)."""
-        super().start()
-        return self
-
-    @property
-    def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
-        if self._stub is None:
-            raise RuntimeError("the analyzer is not started")
-        return self._stub
 
     # ------------------------------------------------------------------ the engine's calls
 
