@@ -220,12 +220,16 @@ PLUGIN = Path(sys.executable).parent / "pulumi-resource-meet"
 
 @contextmanager
 def served_plugin(
-    emulator: EmulatorProcess, workdir: Path, argv: list[str] | None = None
+    emulator: EmulatorProcess,
+    workdir: Path,
+    argv: list[str] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[ServedProcess, EngineClient]]:
     """A real ``pulumi-resource-meet`` (or ``argv`` serving it), configured like
     :func:`provider_host` and driven as the engine drives it; always stopped."""
     command = argv or [str(PLUGIN)]
-    with served_provider(command, ledger_env(emulator, workdir), workdir) as (process, client):
+    environment = {**ledger_env(emulator, workdir), **(env or {})}
+    with served_provider(command, environment, workdir) as (process, client):
         client.configure(plugin_config())
         yield process, client
 
