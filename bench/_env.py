@@ -17,25 +17,25 @@ from typing import Any
 import requests
 
 import pulumi_meet as meet
+from bench._engine import EngineClient, served_provider
 from pulumi_meet.client.quota import BUCKETS
 from tests.engine import CapturedResource, ProviderHost, capture_program
-from bench._engine import EngineClient, served_provider
 from tests.process import ServedProcess
 
 __all__ = [
+    "PLUGIN",
     "PROJECT",
     "STACK",
     "USER",
-    "PLUGIN",
     "EmulatorProcess",
     "capture_rooms",
     "client_config",
     "ledger_env",
     "plugin_config",
-    "served_plugin",
     "provider_host",
     "rooms_program",
     "running_emulator",
+    "served_plugin",
 ]
 
 USER = "bench@example.com"

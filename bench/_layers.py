@@ -50,19 +50,25 @@ _PROFILES: list[cProfile.Profile] = []
 _LOCAL_PROFILE = threading.local()
 
 
-def _record(layer: str, seconds: float, method: str | None = None) -> None:
+def _record(layer: str, started: tuple[float, float], method: str | None = None) -> None:
+    """One sample of ``layer``: wall seconds, and CPU seconds of this thread (``layer_cpu``)."""
     name = method or getattr(_CURRENT, "method", None) or "?"
-    _SAMPLES[name][layer].append(seconds)
+    _SAMPLES[name][layer].append(time.perf_counter() - started[0])
+    _SAMPLES[name][f"{layer}_cpu"].append(time.thread_time() - started[1])
+
+
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.thread_time()
 
 
 def _timed_sync(layer: str, function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
+        started = _now()
         try:
             return function(*args, **kwargs)
         finally:
-            _record(layer, time.perf_counter() - started)
+            _record(layer, started)
 
     return timed
 
@@ -75,11 +81,11 @@ def _install() -> None:
         original = getattr(server.MeetServicer, method)
 
         async def timed(self: Any, request: Any, context: Any) -> Any:
-            started = time.perf_counter()
+            started = _now()
             try:
                 return await original(self, request, context)
             finally:
-                _record("servicer", time.perf_counter() - started, method)
+                _record("servicer", started, method)
 
         setattr(server.MeetServicer, method, timed)
 
@@ -87,11 +93,11 @@ def _install() -> None:
         original = getattr(provider.MeetProvider, method.lower())
 
         async def timed(self: Any, request: Any) -> Any:
-            started = time.perf_counter()
+            started = _now()
             try:
                 return await original(self, request)
             finally:
-                _record("provider", time.perf_counter() - started, method)
+                _record("provider", started, method)
 
         setattr(provider.MeetProvider, method.lower(), timed)
 
@@ -107,19 +113,19 @@ def _install() -> None:
         def operation(*inner_args: Any, **inner_kwargs: Any) -> Any:
             _CURRENT.method = method
             profile = _thread_profile()
-            started = time.perf_counter()
+            started = _now()
             try:
                 if profile is not None:
                     return profile.runcall(function, *inner_args, **inner_kwargs)
                 return function(*inner_args, **inner_kwargs)
             finally:
-                _record("operation", time.perf_counter() - started)
+                _record("operation", started)
 
-        started = time.perf_counter()
+        started = _now()
         try:
             return await original_run(operation, *args, **kwargs)
         finally:
-            _record("executor", time.perf_counter() - started, method)
+            _record("executor", started, method)
 
     provider.MeetProvider._run = staticmethod(run)  # type: ignore[method-assign]
     pacer.admit = _timed_sync("admission", pacer.admit)

@@ -217,9 +217,9 @@ class PluginPath:
         checked, failures = self.client.check(self.urn, self.inputs, news)
         if failures and self.strict:
             raise RuntimeError(f"check failed: {failures}")
-        if not self.client.diff(self.urn, self.id, self.inputs, self.outputs, checked):
-            if self.strict:
-                raise RuntimeError(f"{self.urn}: the plugin saw no change")
+        changed = self.client.diff(self.urn, self.id, self.inputs, self.outputs, checked)
+        if not changed and self.strict:
+            raise RuntimeError(f"{self.urn}: the plugin saw no change")
         self.outputs = self.client.update(self.urn, self.id, self.inputs, self.outputs, checked)
         self.inputs = checked
 

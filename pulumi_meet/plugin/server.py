@@ -27,11 +27,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final
 
 import grpc
+from google.protobuf import empty_pb2
 from pulumi.provider.experimental import provider as provider_api
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime import proto
-from google.protobuf import empty_pb2
 
 import pulumi_meet
 from pulumi_meet import exceptions as errors
@@ -194,7 +194,7 @@ class MeetServicer(ProviderServicer):
             )
         )
         return proto.CreateResponse(
-            id=created.resource_id, properties=marshal_map(created.properties or {})
+            id=created.resource_id or "", properties=marshal_map(created.properties or {})
         )
 
     async def Update(self, request: Any, context: Any) -> Any:

@@ -1,4 +1,4 @@
-"""The engine's property maps (``google.protobuf.Struct``) <-> the SDK's ``PropertyValue`` maps, fast.
+"""The engine's property maps (protobuf ``Struct``) <-> the SDK's ``PropertyValue`` maps, fast.
 
 The SDK's ``PropertyValue.unmarshal_map`` and ``marshal_map`` are correct and slow: every value
 built runs ten ``isinstance`` checks against ABCs (``Sequence``, ``Mapping``, ``pulumi.Asset``
@@ -47,30 +47,31 @@ def value(inner: Any, secret: bool = False) -> PropertyValue:
     return made
 
 
+_SCALAR_KINDS: Final = frozenset({"string_value", "number_value", "bool_value"})
+
+
+def _unmarshal_struct(wire: struct_pb2.Value) -> PropertyValue:
+    fields = wire.struct_value.fields
+    signature = fields.get(_SIG)
+    if signature is None:
+        return value(_Proxy({key: _unmarshal(item) for key, item in fields.items()}))
+    inner = fields.get("value")
+    if signature.string_value == _SECRET_SIG and inner is not None:
+        plain = _unmarshal(inner)
+        return plain.with_secret(True) if plain.dependencies else value(plain.value, secret=True)
+    return PropertyValue.unmarshal(wire)  # an asset, archive, reference or output value
+
+
 def _unmarshal(wire: struct_pb2.Value) -> PropertyValue:
     kind = wire.WhichOneof("kind")
-    if kind == "string_value":
-        return value(wire.string_value)
+    if kind in _SCALAR_KINDS:
+        return value(getattr(wire, kind))
     if kind == "struct_value":
-        fields = wire.struct_value.fields
-        signature = fields.get(_SIG)
-        if signature is None:
-            return value(_Proxy({key: _unmarshal(item) for key, item in fields.items()}))
-        inner = fields.get("value")
-        if signature.string_value == _SECRET_SIG and inner is not None:
-            plain = _unmarshal(inner)
-            if plain.dependencies:
-                return plain.with_secret(True)
-            return value(plain.value, secret=True)
-        return PropertyValue.unmarshal(wire)  # an asset, archive, reference or output value
-    if kind == "number_value":
-        return value(wire.number_value)
-    if kind == "bool_value":
-        return value(wire.bool_value)
-    if kind == "null_value":
-        return value(None)
+        return _unmarshal_struct(wire)
     if kind == "list_value":
         return value(tuple(_unmarshal(item) for item in wire.list_value.values))
+    if kind == "null_value":
+        return value(None)
     return PropertyValue.unmarshal(wire)  # raises as the SDK does
 
 
@@ -80,7 +81,7 @@ def unmarshal_map(struct: struct_pb2.Struct) -> dict[str, PropertyValue]:
 
 
 def _marshal(item: PropertyValue) -> struct_pb2.Value:
-    inner = item.value
+    inner: Any = item.value
     kind = type(inner)
     if item.dependencies:
         wire: struct_pb2.Value = item.marshal()  # an output value: the SDK's shape
