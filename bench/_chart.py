@@ -134,8 +134,9 @@ def draw_per_operation_chart(per_op: Mapping[str, Any], path: Path) -> None:
     )
     axes.set_ylabel("median ms per operation")
     axes.set_title(
-        f"Per operation on loopback, {per_op['rooms']} rooms: plugin overhead beyond "
-        f"google-apps-meet + floor {per_op['overhead_median_ms']:.2f} ms (mean of the three)"
+        f"Median ms per operation, loopback, {per_op['rooms']} rooms\nplugin overhead beyond "
+        f"google-apps-meet + floor: {per_op['overhead_median_ms']:.2f} ms (mean of the three)",
+        fontsize="medium",
     )
     axes.legend(fontsize="small", ncols=3, loc="upper left")
     axes.set_ylim(0, axes.get_ylim()[1] * 1.15)
