@@ -112,13 +112,17 @@ def measure_breakdown(emulator: EmulatorProcess, workdir: Path, rooms: int) -> d
         assert process.pid is not None
         for name in names[:WARM_UP_ROOMS]:
             room = PluginPath(client, f"warm-{name}")
-            room.create(), room.get(), room.patch("TRUSTED")
+            room.create()
+            room.get()
+            room.patch("TRUSTED")
         _dump(process.pid, out)  # forget the warm-up
         paths = [PluginPath(client, name) for name in names[WARM_UP_ROOMS:]]
         for operation in OPERATIONS:
             for path in paths:
-                action = getattr(path, operation)
-                action("TRUSTED") if operation == "patch" else action()
+                if operation == "patch":
+                    path.patch("TRUSTED")
+                else:
+                    getattr(path, operation)()
             samples = _dump(process.pid, out)
             result["operations"][operation] = split_layers(operation, samples)
     return result

@@ -28,7 +28,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 __all__ = ["FloorServicer", "encode_responses"]
 
-_RESPONSE_TYPES = {
+_RESPONSE_TYPES: dict[str, Any] = {
     "Configure": provider_pb2.ConfigureResponse,
     "Check": provider_pb2.CheckResponse,
     "Diff": provider_pb2.DiffResponse,
@@ -49,7 +49,7 @@ def encode_responses(responses: dict[str, Any]) -> str:
     )
 
 
-class FloorServicer(provider_pb2_grpc.ResourceProviderServicer):  # type: ignore[misc]
+class FloorServicer(provider_pb2_grpc.ResourceProviderServicer):
     """Every resource call answered at once with its canned answer."""
 
     def __init__(self, responses: dict[str, Any]) -> None:
