@@ -74,7 +74,9 @@ def _timed_sync(layer: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _install() -> None:
-    from pulumi_meet.client import ledger, pacer, transport
+    from pulumi_meet.client import transport
+    from pulumi_meet.pacing import pacer
+    from pulumi_meet.pacing.sqlite_ledger import SqliteLedger
     from pulumi_meet.plugin import provider, server
 
     def servicer_method(method: str) -> None:
@@ -130,8 +132,8 @@ def _install() -> None:
     provider.MeetProvider._run = staticmethod(run)  # type: ignore[method-assign]
     pacer.admit = _timed_sync("admission", pacer.admit)
     pacer.Ticket.done = _timed_sync("admission", pacer.Ticket.done)  # type: ignore[method-assign]
-    ledger.Ledger.admit = _timed_sync("ledger", ledger.Ledger.admit)  # type: ignore[method-assign]
-    ledger.Ledger.finish = _timed_sync("ledger", ledger.Ledger.finish)  # type: ignore[method-assign]
+    SqliteLedger.admit = _timed_sync("ledger", SqliteLedger.admit)  # type: ignore[method-assign]
+    SqliteLedger.finish = _timed_sync("ledger", SqliteLedger.finish)  # type: ignore[method-assign]
     transport.Transport._send = _timed_sync("http", transport.Transport._send)  # type: ignore[method-assign]
     transport.Transport._decode = _timed_sync("decode", transport.Transport._decode)  # type: ignore[method-assign]
 
