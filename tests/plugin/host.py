@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,8 +105,13 @@ class PluginHost:
     """
 
     def __init__(
-        self, env: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None
+        self,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        command: Sequence[str | os.PathLike[str]] = (PLUGIN,),
     ) -> None:
+        """``command`` is what runs before the engine's address (the console script by default;
+        ``python <plugin folder>`` as the Python language host starts a source-based plugin)."""
         from pulumi_meet.client import ledger
 
         self.env = safe_environment()
@@ -114,6 +119,7 @@ class PluginHost:
         self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
         self.env.update(env or {})
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        self.command = list(command)
         self.calls: list[str] = []
         self.engine = EngineLog()
         self.returncode: int | None = None
@@ -130,7 +136,7 @@ class PluginHost:
         self.engine.start()
         # SIGTERM, as the engine stops a plugin; a clean stop is quick, so a kill after 10 s.
         self._process = ServedProcess(
-            [PLUGIN, self.engine.address],
+            [*self.command, self.engine.address],
             env=self.env,
             cwd=self.cwd,
             stop_signal=signal.SIGTERM,

@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+import pulumi_meet
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.space_fields import Mutability
@@ -46,6 +47,25 @@ def _at(
 def test_the_committed_schema_is_the_generated_one() -> None:
     committed = (REPO_ROOT / "schema.json").read_text()
     assert committed == schema_text(), f"schema.json is stale: run `{REGENERATE}`"
+
+
+def test_the_package_metadata_agrees_with_pyproject(schema: dict[str, Any]) -> None:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest's own dependency
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert schema["version"] == pulumi_meet.__version__
+    assert schema["license"] == project["license"]
+    assert schema["repository"] == project["urls"]["Source"]
+    assert schema["homepage"] == project["urls"]["Homepage"]
+    assert schema["publisher"]
+    assert {"pulumi", "meet"} <= set(schema["keywords"])
+    # What `pulumi package add <git url>` would set: the repository's owner, lower-cased.
+    assert schema["namespace"] == schema["repository"].split("/")[3].lower()
+    # A release carries a wheel, not the plugin tarball the engine would download from there.
+    assert "pluginDownloadURL" not in schema
 
 
 def test_the_schema_is_valid_against_pulumis_metaschema(
