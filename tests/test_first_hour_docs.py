@@ -31,6 +31,36 @@ def test_install_instructions_work_today() -> None:
         assert not ours or "not on PyPI yet" in text, requirements
 
 
+_BARE_PIP_INSTALL = re.compile(r"""pip install ['"]?pulumi-meet(\[\w+\])?['"]?(?![\w@ -])""")
+_DOCS = sorted(
+    [
+        REPO_ROOT / "README.md",
+        *(REPO_ROOT / "docs").glob("*.md"),
+        *REPO_ROOT.glob("examples/**/*.md"),
+    ]
+)
+
+
+@pytest.mark.parametrize("doc", _DOCS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_no_doc_installs_from_pypi_as_if_published(doc: Path) -> None:
+    """A bare `pip install pulumi-meet` (or `'pulumi-meet[policy]'`) only where the paragraph says
+    it is for once the package is on PyPI."""
+    for paragraph in doc.read_text().split("\n\n"):
+        if _BARE_PIP_INSTALL.search(paragraph):
+            assert "once" in paragraph.lower() and "PyPI" in paragraph, paragraph
+
+
+def test_the_plugin_docs_lead_with_the_source_package_route() -> None:
+    plugin = (REPO_ROOT / "docs" / "plugin.md").read_text()
+    installing = plugin.split("## Installing", 1)[1].split("\n## ", 1)[0]
+    first_block = installing.split("```", 2)[1]
+    assert "pulumi package add github.com/pulumi-meet/pulumi-meet/provider@v" in first_block
+    assert "pulumi package add ./" in first_block
+    for language in ("TypeScript", "Go", "C#", "Python", "YAML"):
+        assert f"| {language}" in installing, language
+    assert "packages:" in installing and "plugins:\n  providers:" in installing
+
+
 def test_the_readme_states_the_limits_plainly() -> None:
     assert "The Meet API has no `spaces.list`" in README
     # One line for the plugin to update: the languages that can use the package today.
