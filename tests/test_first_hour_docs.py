@@ -61,6 +61,20 @@ def test_the_plugin_docs_lead_with_the_source_package_route() -> None:
     assert "packages:" in installing and "plugins:\n  providers:" in installing
 
 
+def test_the_readme_config_table_names_every_key() -> None:
+    from pulumi_meet.plugin.config import CONFIG_KEYS
+
+    table = README.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    missing = [key.name for key in CONFIG_KEYS if f"`meet:{key.name}`" not in table]
+    assert missing == []
+
+
+def test_the_quick_start_links_the_no_cli_path() -> None:
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "(docs/cli.md#trying-it-locally)" in quick_start
+    assert "\n## Trying it locally\n" in (REPO_ROOT / "docs" / "cli.md").read_text()
+
+
 def test_the_readme_states_the_limits_plainly() -> None:
     assert "The Meet API has no `spaces.list`" in README
     # One line for the plugin to update: the languages that can use the package today.
