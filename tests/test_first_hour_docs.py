@@ -137,3 +137,47 @@ def test_the_report_renders_both_the_commit_and_the_labels() -> None:
     )
     rooms = results["lifecycle"]["rooms"]
     assert f"creating these {rooms} rooms takes ≈ {google_create_seconds(rooms)} s" in report
+
+
+# ------------------------------------------------------------------ the Pulumi Registry's pages
+
+
+def _front_matter(text: str) -> dict[str, str]:
+    import yaml
+
+    assert text.startswith("---\n"), "the Registry requires YAML front matter first"
+    matter: dict[str, str] = yaml.safe_load(text.split("---\n", 2)[1])
+    return matter
+
+
+@pytest.mark.parametrize(
+    ("page", "layout"), [("_index.md", "overview"), ("installation-configuration.md", "package")]
+)
+def test_the_registry_pages_exist_with_their_front_matter(page: str, layout: str) -> None:
+    matter = _front_matter((REPO_ROOT / "docs" / page).read_text())
+    assert matter["layout"] == layout
+    assert matter["title"].startswith("Google Meet") and matter["meta_desc"]
+
+
+def test_the_registry_overview_has_a_sample_per_language() -> None:
+    text = (REPO_ROOT / "docs" / "_index.md").read_text()
+    languages = ("typescript", "python", "go", "csharp", "yaml")
+    assert f'{{{{< chooser language "{",".join(languages)}" >}}}}' in text
+    for language in languages:
+        assert f"{{{{% choosable language {language} %}}}}\n\n```{language}\n" in text, language
+
+
+def test_the_registry_configuration_page_names_every_key_and_variable() -> None:
+    from pulumi_meet.plugin.schema import package_schema
+
+    text = (REPO_ROOT / "docs" / "installation-configuration.md").read_text()
+    variables = package_schema()["config"]["variables"]
+    assert [key for key in variables if f"| `{key}`" not in text] == []
+    from pulumi_meet.plugin.config import CONFIG_KEYS
+
+    environment = [name for key in CONFIG_KEYS for name in key.environment]
+    assert environment, "the keys declare their environment variables"
+    for variable in ("GOOGLE_APPLICATION_CREDENTIALS", *environment):
+        assert f"`{variable}`" in text, variable
+    assert "pulumi package add github.com/pulumi-meet/pulumi-meet/provider@v" in text
+    assert "domain-wide delegation" in text.lower()
