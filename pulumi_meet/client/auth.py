@@ -51,7 +51,12 @@ from pulumi_meet.client.settings import (
     GCLOUD_LOGIN,
     Settings,
 )
-from pulumi_meet.exceptions import ConfigurationError, CredentialsError, TransportError
+from pulumi_meet.exceptions import (
+    ConfigurationError,
+    CredentialsError,
+    TransportError,
+    unreadable_file,
+)
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
@@ -569,10 +574,12 @@ def _read_credentials_file(path: str) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, ValueError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise CredentialsError(
-            f"GOOGLE_APPLICATION_CREDENTIALS={path} cannot be read as JSON: {type(error).__name__}"
+            unreadable_file("GOOGLE_APPLICATION_CREDENTIALS", path, error)
         ) from None
+    except ValueError:
+        raise CredentialsError(f"GOOGLE_APPLICATION_CREDENTIALS={path} is not valid JSON") from None
     if not isinstance(data, dict):
         raise CredentialsError(f"GOOGLE_APPLICATION_CREDENTIALS={path} is not a JSON object")
     return data
