@@ -136,7 +136,7 @@ def test_typescript_values_are_schema_enum_values(schema: dict[str, Any]) -> Non
 
 def test_yaml_rooms_project_points_the_engine_at_the_plugin() -> None:
     project = yaml.safe_load(YAML_ROOMS.read_text())
-    # The repository's source-based plugin package, as `pulumi package add ../../provider` writes it.
+    # The source-based plugin package, as `pulumi package add ../../provider` writes it.
     folder = (YAML_ROOMS.parent / project["packages"]["meet"]).resolve()
     assert folder == REPO_ROOT / "provider"
     assert (folder / "PulumiPlugin.yaml").is_file()
