@@ -47,7 +47,6 @@ from pulumi_meet.client.settings import (
     LEDGER_OFF,
     SCOPE_PREFIX,
     SCOPE_READONLY,
-    SCOPE_SETTINGS,
     Settings,
 )
 from pulumi_meet.exceptions import (
@@ -232,10 +231,10 @@ def parse_api_error(
         )
         return ServiceDisabled(message, activation_url=url, **common)
     if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
-        # The scope that reaches the rooms of every app (meetings.space.created reaches only
-        # this app's): readonly for a read, settings for a change, else the method's only one.
+        # A read: the read-only scope, which reaches the rooms of every app (created reaches only
+        # this app's). A change: the method's first, the least a caller needs for its own rooms.
         scopes = context.method.scopes
-        scope = next((s for s in (SCOPE_READONLY, SCOPE_SETTINGS) if s in scopes), scopes[0])
+        scope = SCOPE_READONLY if SCOPE_READONLY in scopes else scopes[0]
         accepted = " or ".join(f"`{_short(s)}`" for s in scopes)
         login = GCLOUD_LOGIN if scope in GCLOUD_LOGIN.split(",") else f"{GCLOUD_LOGIN},{scope}"
         message = (
