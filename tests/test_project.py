@@ -70,3 +70,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     script = (REPO_ROOT / ".ci" / "run").read_text()
     assert "test-command" in script
     assert "python3 -m venv" in (REPO_ROOT / "README.md").read_text()
+
+
+def test_ci_refuses_files_naming_the_workshops_material_and_sets_the_schema_dir() -> None:
+    script = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "git grep" in script and "':!.ci'" in script
+    assert "PULUMI_SCHEMA_DIR" in script and "../shared/reference" in script
