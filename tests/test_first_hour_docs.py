@@ -31,7 +31,7 @@ def test_install_instructions_work_today() -> None:
         assert not ours or "not on PyPI yet" in text, requirements
 
 
-_BARE_PIP_INSTALL = re.compile(r"""pip install ['"]?pulumi-meet(\[\w+\])?['"]?(?![\w@ -])""")
+_BARE_PIP_INSTALL = re.compile(r"""pip install ['"]?pulumi-meet(\[\w+\])?['"]?(?![\w@ [-])""")
 _DOCS = sorted(
     [
         REPO_ROOT / "README.md",
