@@ -120,7 +120,7 @@ def adopted_config(space: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str,
     """
     config: dict[str, Any] = outputs_from_api(space, CONFIG_FIELDS).get("config", {})
     notes = []
-    for violation in validate_object("config", config):
+    for violation in validate_object("config", config, CONFIG_FIELDS):
         notes.append(f"not adopted: {violation.property}: {violation.reason}")
         _drop_path(config, violation.property.split(".")[1:])
     for violation in config_conflicts(config):

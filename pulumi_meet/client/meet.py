@@ -15,7 +15,7 @@ from urllib.parse import quote
 from pulumi_meet.client.quota import CREATE, READ, WRITE
 from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
 from pulumi_meet.client.transport import ApiMethod, Transport
-from pulumi_meet.core.space_fields import is_meeting_code
+from pulumi_meet.core.references import is_meeting_code
 
 __all__ = ["METHODS", "MeetClient", "get_client", "reset_clients"]
 

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pulumi_meet.client.quota import BUCKETS, CREATE, READ, WRITE
-from pulumi_meet.core.space_fields import email_violation
+from pulumi_meet.core.references import email_violation
 from pulumi_meet.exceptions import ConfigurationError
 
 __all__ = [

@@ -2,10 +2,10 @@
 
 A Meet ``Member`` has three fields (``meet.v2.discovery.json``): ``name`` (output only),
 ``email`` (set at creation; a change replaces the member) and ``role`` (updated in place with
-``updateMask=role``). They are declared once in :data:`MEMBER_FIELDS`; the request body, the
-``updateMask`` and the outputs are derived from it with the generic helpers of
-:mod:`pulumi_meet.core.space_fields`. The member's space is its parent (``spaces/<id>``), not a
-field.
+``updateMask=role``). They are rows of :data:`MEMBER`, beside the member's parent ``space`` (an
+input, not a field) and the provider's ``owner`` and ``adopt``; the request body, the
+``updateMask`` and the outputs are derived from the rows with the generic helpers of
+:mod:`pulumi_meet.core.engine`.
 
 Everything here is plain data in and out: no API call, no Pulumi import. The provider class
 that uses it is :mod:`pulumi_meet.operations.member` (for both front-ends).
@@ -18,22 +18,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pulumi_meet.core import space_fields as schema
+from pulumi_meet.core import engine
+from pulumi_meet.core.engine import Violation
 from pulumi_meet.core.enums import MemberRole
-from pulumi_meet.core.space_fields import (
-    Field,
-    Mutability,
-    Violation,
-    describe_value,
+from pulumi_meet.core.references import (
     email_violation,
+    is_space_name,
     recorded_owner,
     same_email,
+    space_name_from_reference,
 )
+from pulumi_meet.core.table import Field, Mutability, Table
+from pulumi_meet.core.values import describe_value, is_unknown
 
 __all__ = [
     "DEFAULT_ROLE",
     "EMAIL",
     "IMMUTABLE_FIELDS",
+    "MEMBER",
     "MEMBER_FIELDS",
     "MEMBER_INPUT_NAMES",
     "MEMBER_OUTPUT_NAMES",
@@ -51,18 +53,98 @@ __all__ = [
     "space_of",
 ]
 
-EMAIL: Final = Field(("email",), ("email",), Mutability.IMMUTABLE)
-ROLE: Final = Field(("role",), ("role",), Mutability.DEFAULTED, MemberRole)
-MEMBER_FIELDS: Final[tuple[Field, ...]] = (
-    Field(("name",), ("name",), Mutability.OUTPUT_ONLY),
-    EMAIL,
-    ROLE,
-)
-"""Every field of a Meet ``Member``, in the API's order."""
+DEFAULT_ROLE: Final[str] = MemberRole.COHOST.value
+"""The role of a member whose ``role`` is not set: co-hosts are what the resource is for."""
 
-SPACE: Final = Field(("space",), (), Mutability.IMMUTABLE)
+EMAIL: Final = Field(
+    ("email",),
+    ("email",),
+    Mutability.IMMUTABLE,
+    always_present=True,
+    replaces=True,
+    required=True,
+    python_type="str (e-mail)",
+    description="The member's e-mail address, as Meet stores it. Another person (not another "
+    "letter case) replaces the member.",
+)
+ROLE: Final = Field(
+    ("role",),
+    ("role",),
+    Mutability.DEFAULTED,
+    MemberRole,
+    always_present=True,
+    description=f"The member's role (default `{DEFAULT_ROLE}`); a change is one `members.patch` "
+    "(`updateMask=role`), in place.",
+)
+SPACE: Final = Field(
+    ("space",),
+    (),
+    Mutability.INPUT,
+    always_present=True,
+    replaces=True,
+    required=True,
+    echoed=True,
+    python_type="`Space` or str (`spaces/<id>`)",
+    description="The room's canonical `spaces/<id>` name (pass the Space's `name` output; "
+    "meeting codes and URLs are refused). Another room replaces the member.",
+)
 """The member's space: its parent (``spaces/<id>``) in the API, not a field of ``Member``. Set
 at creation only; another space means another member."""
+
+MEMBER: Final = Table(
+    name="SpaceMember",
+    description="A member of a meeting space: a co-host (the default role) or a member without "
+    "a role. Only the room's owner manages members.",
+    rows=(
+        Field(
+            ("name",),
+            ("name",),
+            Mutability.OUTPUT_ONLY,
+            always_present=True,
+            description="The member's `spaces/<id>/members/<member>` name (the resource ID).",
+        ),
+        SPACE,
+        EMAIL,
+        ROLE,
+        Field(
+            ("owner",),
+            (),
+            Mutability.ECHO,
+            always_present=True,
+            description="The identity the calls for this member act as (the room's owner).",
+        ),
+        Field(
+            ("owner",),
+            (),
+            Mutability.INPUT,
+            python_type="str (e-mail)",
+            description="The room's owner, whom the calls act as (only the owner manages "
+            "members). Default: the owner recorded at creation, else the configured identity. "
+            "A change updates in place, with no API call.",
+        ),
+        Field(
+            ("adopt",),
+            (),
+            Mutability.INPUT,
+            replaces=True,
+            description="Take over an existing member (`spaces/<id>/members/<member>`) instead "
+            "of adding one: one `members.get`, and a `members.patch` only if the role differs. "
+            "It must be the declared person, in `space`. Naming another member replaces the "
+            "resource; adding or dropping it later is no change.",
+        ),
+        Field(
+            ("declared_owner",),
+            (),
+            Mutability.ECHO,
+            internal=True,
+            description="The `owner` input, echoed (absent when it is not set).",
+        ),
+    ),
+)
+"""Every property of a ``SpaceMember``: the API's fields, its parent and the provider's own."""
+
+MEMBER_FIELDS: Final[tuple[Field, ...]] = MEMBER.api_fields
+"""Every field of a Meet ``Member``, in the API's order."""
 
 IMMUTABLE_FIELDS: Final[tuple[Field, ...]] = (
     SPACE,
@@ -70,18 +152,8 @@ IMMUTABLE_FIELDS: Final[tuple[Field, ...]] = (
 )
 """The inputs whose change replaces the member (the parent first, then the table's)."""
 
-DEFAULT_ROLE: Final = MemberRole.COHOST.value
-"""The role of a member whose ``role`` is not set: co-hosts are what the resource is for."""
-
-MEMBER_INPUT_NAMES: Final[tuple[str, ...]] = ("space", "email", "role", "owner", "adopt")
-MEMBER_OUTPUT_NAMES: Final[tuple[str, ...]] = (
-    "name",
-    "space",
-    "email",
-    "role",
-    "owner",
-    "declared_owner",
-)
+MEMBER_INPUT_NAMES: Final[tuple[str, ...]] = MEMBER.input_names
+MEMBER_OUTPUT_NAMES: Final[tuple[str, ...]] = MEMBER.output_names
 """``name``/``email``/``role`` from the API; ``space`` (the parent) and ``owner`` (the identity
 the calls act as) recorded; ``declared_owner`` echoes the ``owner`` input, because the engine
 passes the old OUTPUTS, not the old inputs, to diff, update, read and delete."""
@@ -137,14 +209,14 @@ def is_member_name(text: str) -> bool:
 
 
 def _space_violation(value: object) -> list[Violation]:
-    if schema.is_unknown(value):
+    if is_unknown(value):
         return []
     if value is None or value == "":
         return [Violation("space", "required: the space's name (spaces/<id>)")]
-    if isinstance(value, str) and schema.is_space_name(value):
+    if isinstance(value, str) and is_space_name(value):
         return []
     hint = ""
-    if isinstance(value, str) and schema.space_name_from_reference(value):
+    if isinstance(value, str) and space_name_from_reference(value):
         hint = (
             "; the members methods accept only the canonical name, not a meeting code or URL: "
             "pass the Space resource (or its `name` output), or find the name with "
@@ -155,21 +227,21 @@ def _space_violation(value: object) -> list[Violation]:
 
 def check_member(news: Mapping[str, Any]) -> list[Violation]:
     """Validate every input of a SpaceMember; unknowns pass. No API call."""
-    violations = schema.unknown_key_violations(news, MEMBER_INPUT_NAMES)
+    violations = engine.unknown_key_violations(news, MEMBER_INPUT_NAMES)
     violations += _space_violation(news.get("space"))
     email = news.get("email")
     if email is None or email == "":
         violations.append(Violation("email", "required: the member's e-mail address"))
     else:
         violations += email_violation("email", email)
-    violations += schema.validate_value(ROLE, news.get("role"))
+    violations += engine.validate_value(ROLE, news.get("role"))
     violations += email_violation("owner", news.get("owner"))
     violations += _adopt_violation(news.get("adopt"), news.get("space"))
     return violations
 
 
 def _adopt_violation(adopt: object, space: object) -> list[Violation]:
-    if adopt is None or schema.is_unknown(adopt):
+    if adopt is None or is_unknown(adopt):
         return []
     if not isinstance(adopt, str) or not is_member_name(adopt):
         return [
@@ -179,7 +251,7 @@ def _adopt_violation(adopt: object, space: object) -> list[Violation]:
                 "`pulumi-meet members list SPACE` shows the names",
             )
         ]
-    if isinstance(space, str) and schema.is_space_name(space) and space_of(adopt) != space:
+    if isinstance(space, str) and is_space_name(space) and space_of(adopt) != space:
         return [Violation("adopt", f"{adopt} is a member of {space_of(adopt)}, not of {space}")]
     return []
 
@@ -197,7 +269,7 @@ def member_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[st
     return replaces + [
         spec.property_path
         for spec in IMMUTABLE_FIELDS
-        if schema.is_unknown(news.get(spec.path[0]))
+        if is_unknown(news.get(spec.path[0]))
         or not _same(spec, news.get(spec.path[0]), olds.get(spec.path[0]))
     ]
 
@@ -216,14 +288,14 @@ def adopt_replaces(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     adopt = news.get("adopt")
     if adopt is None:
         return False
-    return schema.is_unknown(adopt) or adopt != olds.get("name")
+    return is_unknown(adopt) or adopt != olds.get("name")
 
 
 def changed_member_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[Field]:
     """The fields updated in place whose wanted value differs from the old outputs (``role``)."""
     role = news.get("role")
     wanted = {"role": DEFAULT_ROLE if role is None else role}
-    return schema.changed_fields(wanted, olds, (ROLE,))
+    return engine.changed_fields(wanted, olds, (ROLE,))
 
 
 def owner_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -234,7 +306,7 @@ def owner_changed(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     new = news.get("owner")
     if new is None:
         return False
-    if schema.is_unknown(new) or not isinstance(new, str):
+    if is_unknown(new) or not isinstance(new, str):
         return True
     recorded = recorded_owner(olds)
     return recorded is None or not same_email(new, recorded)
@@ -251,7 +323,7 @@ def member_outputs(
     The API leaves a default enum out of its JSON, so a member without ``role`` has the role
     ``ROLE_UNSPECIFIED``.
     """
-    live = schema.outputs_from_api(member, MEMBER_FIELDS)
+    live = engine.outputs_from_api(member, MEMBER_FIELDS)
     return {
         "name": live.get("name"),
         "space": space,

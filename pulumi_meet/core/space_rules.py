@@ -20,7 +20,7 @@ __all__ = [
     "policy_changed",
 ]
 
-DEFAULT_POLICY: Final = DeletionPolicy.RESTRICT.value
+DEFAULT_POLICY: Final[str] = DeletionPolicy.RESTRICT.value
 """The deletion policy of a Space that sets none."""
 
 
@@ -31,7 +31,7 @@ def check_space_inputs(news: Mapping[str, Any]) -> list[schema.Violation]:
     """Every invalid input of a Space, each naming its property path; unknowns pass."""
     violations = schema.unknown_key_violations(news, schema.INPUT_NAMES)
     config = news.get("config")
-    violations += schema.validate_object("config", config)
+    violations += schema.validate_object("config", config, schema.CONFIG_FIELDS)
     violations += schema.config_conflicts(config)
     violations += _check_enum("deletion_policy", news.get("deletion_policy"), DeletionPolicy)
     violations += _check_adopt(news.get("adopt"))

@@ -40,17 +40,20 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
     """
 
     name: pulumi.Output[str]
-    """``spaces/<id>/members/<member>``, equal to the resource ID."""
+    """The member's ``spaces/<id>/members/<member>`` name (the resource ID)."""
     space: pulumi.Output[str]
-    """The space, ``spaces/<id>``."""
+    """The room's canonical ``spaces/<id>`` name (pass the Space's ``name`` output; meeting codes
+    and URLs are refused). Another room replaces the member."""
     email: pulumi.Output[str]
-    """The member's e-mail address, as Meet stores it."""
+    """The member's e-mail address, as Meet stores it. Another person (not another letter case)
+    replaces the member."""
     role: pulumi.Output[str]
-    """``COHOST`` or ``ROLE_UNSPECIFIED`` (no role)."""
+    """The member's role (default ``COHOST``); a change is one ``members.patch``
+    (``updateMask=role``), in place."""
     owner: pulumi.Output[str]
-    """The identity the provider acts as for this member (the space's owner)."""
+    """The identity the calls for this member act as (the room's owner)."""
     declared_owner: pulumi.Output[str | None]
-    """The ``owner`` input, echoed (absent when not set explicitly)."""
+    """The ``owner`` input, echoed (absent when it is not set)."""
 
     def __init__(
         self,
@@ -66,18 +69,24 @@ class SpaceMember(pulumi.dynamic.Resource, module="meet", name="SpaceMember"):
         """Declare a member of a space.
 
         :param resource_name: The Pulumi name of the resource (not visible in Meet).
-        :param space: The :class:`Space` itself, its ``name`` output, or a ``spaces/<id>`` string
-            (not a meeting code: the members methods accept only the canonical name).
-        :param email: The member's e-mail address; its case does not matter.
-        :param role: ``COHOST`` (the default) or ``ROLE_UNSPECIFIED`` (a member without a role,
-            who still joins without knocking). Changed in place.
-        :param owner: The user who owns the space; the provider acts as this user (only the
-            owner manages members). Default: the owner of ``space`` when it is a :class:`Space`
-            or an output of exactly one :class:`Space` (``room.name``), else
-            ``meet:impersonateUser``, else the credentials' user (on an emulator without
-            credentials: ``meet:user``).
-        :param adopt: ``spaces/<id>/members/<member>``: take over this existing member (it must
-            be ``email``) instead of adding one; its role is set to ``role`` if it differs.
+        :param space: The room's canonical ``spaces/<id>`` name (pass the Space's ``name``
+            output; meeting codes and URLs are refused). Another room replaces the member. In
+            Python pass the :class:`Space` itself, or its ``name`` output: the member then acts
+            as that room's owner; a plain ``"spaces/<id>"`` string carries no owner.
+        :param email: The member's e-mail address, as Meet stores it. Another person (not
+            another letter case) replaces the member.
+        :param role: The member's role (default ``COHOST``); a change is one
+            ``members.patch`` (``updateMask=role``), in place. ``ROLE_UNSPECIFIED`` is a member
+            without a role, who still joins without knocking.
+        :param owner: The room's owner, whom the calls act as (only the owner manages
+            members). Default: the owner recorded at creation, else the configured identity.
+            A change updates in place, with no API call. In Python the owner of ``space``
+            comes first when it is a :class:`Space` or an output of exactly one
+            :class:`Space` (``room.name``).
+        :param adopt: Take over an existing member (``spaces/<id>/members/<member>``)
+            instead of adding one: one ``members.get``, and a ``members.patch`` only if the
+            role differs. It must be the declared person, in ``space``. Naming another
+            member replaces the resource; adding or dropping it later is no change.
         """
         if isinstance(space, Space):
             owner = owner if owner is not None else space.owner

@@ -1,36 +1,34 @@
 """The ``Space`` resource: a Google Meet meeting space managed by Pulumi, and its argument types.
 
-The argument classes mirror the API's ``SpaceConfig`` in snake_case. Each may be given as an
-instance or as a plain dict with the same keys; values may be plain strings (the API's enum
-names), members of the enums in :mod:`pulumi_meet.core.enums`, or Pulumi inputs of either.
+The argument classes (``SpaceConfigArgs``…) mirror the API's ``SpaceConfig`` in snake_case; they
+are generated from the field table into :mod:`pulumi_meet.dynamic.config_args` and re-exported
+here. The docstrings below say what the table's rows say (a test holds them to it).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi.dynamic
 
 from pulumi_meet.core.space_fields import ECHO_NAMES, OUTPUT_NAMES
+from pulumi_meet.dynamic.config_args import (
+    ArtifactConfigArgs,
+    ModerationRestrictionsArgs,
+    RecordingConfigArgs,
+    SmartNotesConfigArgs,
+    SpaceConfigArgs,
+    TranscriptionConfigArgs,
+    to_input,
+)
 from pulumi_meet.dynamic.providers import SpaceProvider
 
 if TYPE_CHECKING:
     from pulumi import Input
 
-    from pulumi_meet.core.enums import (
-        AccessType,
-        AttendanceReportGenerationType,
-        AutoGenerationType,
-        DefaultJoinAsViewerType,
-        DeletionPolicy,
-        EntryPointAccess,
-        Moderation,
-        RestrictionType,
-    )
+    from pulumi_meet.core.enums import DeletionPolicy
 
 __all__ = [
     "ArtifactConfigArgs",
@@ -43,93 +41,6 @@ __all__ = [
 ]
 
 
-def _to_input(value: Any) -> Any:
-    """Args instances (at any depth) as plain dicts without ``None`` entries; others unchanged."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _to_input(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if getattr(value, f.name) is not None
-        }
-    if isinstance(value, Mapping):
-        return {k: _to_input(v) for k, v in value.items() if v is not None}
-    return value
-
-
-@dataclass(frozen=True, kw_only=True)
-class ModerationRestrictionsArgs:
-    """What is restricted while ``moderation`` is ON (``SpaceConfig.moderationRestrictions``)."""
-
-    chat_restriction: Input[RestrictionType | str] | None = None
-    """Who may send chat messages."""
-    reaction_restriction: Input[RestrictionType | str] | None = None
-    """Who may send reactions."""
-    present_restriction: Input[RestrictionType | str] | None = None
-    """Who may share their screen."""
-    default_join_as_viewer_type: Input[DefaultJoinAsViewerType | str] | None = None
-    """Whether participants join as viewers by default."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class RecordingConfigArgs:
-    """Recording (``ArtifactConfig.recordingConfig``)."""
-
-    auto_recording_generation: Input[AutoGenerationType | str] | None = None
-    """Record automatically when someone allowed to record joins."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class TranscriptionConfigArgs:
-    """Transcription (``ArtifactConfig.transcriptionConfig``)."""
-
-    auto_transcription_generation: Input[AutoGenerationType | str] | None = None
-    """Transcribe automatically when someone allowed to transcribe joins."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SmartNotesConfigArgs:
-    """Smart notes, "Take notes for me" (``ArtifactConfig.smartNotesConfig``)."""
-
-    auto_smart_notes_generation: Input[AutoGenerationType | str] | None = None
-    """Generate a summary and recap automatically."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ArtifactConfigArgs:
-    """Automatically generated artifacts (``SpaceConfig.artifactConfig``)."""
-
-    recording_config: RecordingConfigArgs | Mapping[str, Any] | None = None
-    transcription_config: TranscriptionConfigArgs | Mapping[str, Any] | None = None
-    smart_notes_config: SmartNotesConfigArgs | Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class SpaceConfigArgs:
-    """The configuration of a meeting space (the API's ``SpaceConfig``, in snake_case).
-
-    Fields left as ``None`` are not managed: the server's value is kept, shown in the ``config``
-    output, and never causes a diff.
-    """
-
-    access_type: Input[AccessType | str] | None = None
-    """Who can join without knocking: OPEN, TRUSTED or RESTRICTED."""
-    entry_point_access: Input[EntryPointAccess | str] | None = None
-    """Which entry points can join: ALL or CREATOR_APP_ONLY."""
-    moderation: Input[Moderation | str] | None = None
-    """Whether the meeting is moderated: ON or OFF."""
-    moderation_restrictions: ModerationRestrictionsArgs | Mapping[str, Any] | None = None
-    """What is restricted to hosts while moderation is ON."""
-    attendance_report_generation_type: Input[AttendanceReportGenerationType | str] | None = None
-    """Whether an attendance report is generated: GENERATE_REPORT or DO_NOT_GENERATE."""
-    artifact_config: ArtifactConfigArgs | Mapping[str, Any] | None = None
-    """Automatic recording, transcription and smart notes."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """The configuration as the plain nested dict the provider receives (``None`` dropped)."""
-        result: dict[str, Any] = _to_input(self)
-        return result
-
-
 class Space(pulumi.dynamic.Resource, module="meet", name="Space"):
     """A Google Meet meeting space (a standing meeting room) managed by Pulumi.
 
@@ -138,29 +49,36 @@ class Space(pulumi.dynamic.Resource, module="meet", name="Space"):
     """
 
     name: pulumi.Output[str]
-    """The canonical resource name ``spaces/<id>``, equal to the resource ID."""
+    """The canonical ``spaces/<id>`` name (the resource ID)."""
     meeting_uri: pulumi.Output[str]
-    """The URL people join with, ``https://meet.google.com/<meeting_code>``."""
+    """The URL participants join with (``https://meet.google.com/abc-mnop-xyz``)."""
     meeting_code: pulumi.Output[str]
-    """The typeable code (``abc-mnop-xyz``); it may be reassigned after a year unused."""
+    """The meeting code (``abc-mnop-xyz``). Google may reassign it after about a year unused; the
+    ID never changes."""
     config: pulumi.Output[dict[str, Any]]
-    """The effective configuration, every field concrete, snake_case (managed or not)."""
+    """The room's settings. Only the fields you set are managed: the others keep the server's (or
+    the owner's default) values, show in the ``config`` output and never cause a diff. Changes
+    update the room in place."""
     active_conference: pulumi.Output[str | None]
-    """The conference record (``conferenceRecords/<id>``) of the ongoing call, if any."""
+    """The conference record (``conferenceRecords/<id>``) of the running meeting, if any."""
     phone_access: pulumi.Output[list[dict[str, Any]]]
-    """Dial-in numbers and PINs (``phone_number``, ``pin``, ``region_code``, ``language_code``)."""
+    """Dial-in numbers, when the owner's Workspace edition offers them (may be empty)."""
     gateway_sip_access: pulumi.Output[list[dict[str, Any]]]
-    """SIP gateway access (``uri``, ``sip_access_code``)."""
+    """SIP gateway entry points, when enabled for the owner (may be empty)."""
     owner: pulumi.Output[str]
-    """The user who owns the space: the identity that created or adopted it."""
+    """The user who owns the room: the identity that created or adopted it, whom every later call
+    acts as."""
     deletion_policy: pulumi.Output[str]
-    """The effective deletion policy (RESTRICT unless set)."""
+    """What destroying the resource does (default ``RESTRICT``). Changing it alone makes no API
+    call."""
     adopt: pulumi.Output[str | None]
-    """The ``adopt`` input, echoed."""
+    """Manage an existing room instead of creating one: ``spaces/<id>``, a meeting code (any
+    case) or a meeting URL. Naming another room replaces the resource; another spelling of the
+    same room, or removing it, is no change."""
     declared_config: pulumi.Output[dict[str, Any]]
     """The managed part of ``config``: the fields set in the program, as last applied or read."""
     declared_owner: pulumi.Output[str | None]
-    """The ``owner`` input, echoed (absent when the owner was not set explicitly)."""
+    """The ``owner`` input, echoed (absent when it is not set)."""
 
     def __init__(  # noqa: PLR0917 - the documented, Pulumi-style positional signature
         self,
@@ -174,19 +92,24 @@ class Space(pulumi.dynamic.Resource, module="meet", name="Space"):
         """Declare a meeting space.
 
         :param resource_name: The Pulumi name of the resource (not visible in Meet).
-        :param config: The settings to manage (:class:`SpaceConfigArgs` or a dict); fields left
-            out are not managed.
-        :param deletion_policy: RESTRICT (default), END_CONFERENCE or ABANDON.
-        :param adopt: Take over an existing space instead of creating one: ``spaces/<id>``, a
-            meeting code or a meeting URL. Its managed fields are then set to ``config``.
-        :param owner: The Workspace user who owns the room; the provider acts as this user
-            (domain-wide delegation). Default: ``meet:impersonateUser``, else the credentials'
-            user (on an emulator without credentials: ``meet:user``). Changing it replaces the
-            room.
+        :param config: The room's settings. Only the fields you set are managed: the others
+            keep the server's (or the owner's default) values, show in the ``config`` output
+            and never cause a diff. Changes update the room in place. A
+            :class:`SpaceConfigArgs` or a dict with the same keys.
+        :param deletion_policy: What destroying the resource does (default ``RESTRICT``).
+            Changing it alone makes no API call.
+        :param adopt: Manage an existing room instead of creating one: ``spaces/<id>``, a
+            meeting code (any case) or a meeting URL. Naming another room replaces the
+            resource; another spelling of the same room, or removing it, is no change. Its
+            managed fields are then set to ``config``.
+        :param owner: The Workspace user who owns (hosts) the room; every call acts as them
+            (domain-wide delegation). Default: ``meet:impersonateUser``, else the
+            credentials' user, else (on an emulator without credentials) ``meet:user``.
+            Naming another user replaces the room; removing it is no change.
         """
         props: dict[str, Any] = dict.fromkeys((*OUTPUT_NAMES, *ECHO_NAMES))
         props.update(
-            config=_to_input(config),
+            config=to_input(config),
             deletion_policy=deletion_policy,
             adopt=adopt,
             owner=owner,

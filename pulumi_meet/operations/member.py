@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as schema
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from pulumi_meet.operations import ClientFor
 
 __all__ = [
-    "REPLACING_INPUTS",
     "MemberDiff",
     "check_member",
     "create_member",
@@ -44,14 +43,6 @@ __all__ = [
     "read_member",
     "update_member",
 ]
-
-
-REPLACING_INPUTS: Final[tuple[str, ...]] = (
-    "adopt",
-    *(spec.path[0] for spec in members.IMMUTABLE_FIELDS),
-)
-"""The inputs whose change can replace a member: ``adopt`` naming another member, then the
-member table's immutable fields (another space, another person)."""
 
 
 def check_member(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[schema.Violation]]:

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from pulumi_meet.operations import ClientFor
 
 __all__ = [
-    "REPLACING_INPUTS",
     "SpaceDiff",
     "check_space",
     "create_space",
@@ -46,14 +45,14 @@ __all__ = [
     "update_space",
 ]
 
-REPLACING_INPUTS: Final[tuple[str, ...]] = ("adopt", "owner")
-"""The inputs whose change can replace a room: ``adopt`` naming another space, an explicit
-``owner`` naming another user. Every other input updates in place."""
-
 _REPLACE_RULES: Final[dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], bool]]] = {
     "adopt": rules.adopt_changed,
     "owner": rules.owner_changed,
 }
+"""When each replacing input of the table (``replaces=True``) really replaces the room:
+``adopt`` naming another space, an explicit ``owner`` naming another user."""
+if set(_REPLACE_RULES) != set(schema.SPACE.replacing_inputs):  # a new replacing row needs a rule
+    raise AssertionError(f"replacement rules {sorted(_REPLACE_RULES)} do not match the table")
 
 # The field the RESTRICT deletion policy writes, taken from the one field table.
 _ACCESS_TYPE_FIELD = next(f for f in schema.CONFIG_FIELDS if f.path == ("config", "access_type"))
@@ -116,10 +115,10 @@ class SpaceDiff:
 
 def diff_space(olds: Mapping[str, Any], news: Mapping[str, Any]) -> SpaceDiff:
     """Compare the fields the user set with the old outputs. Makes no API call."""
-    replaces = [name for name in REPLACING_INPUTS if _REPLACE_RULES[name](olds, news)]
+    replaces = [name for name in schema.SPACE.replacing_inputs if _REPLACE_RULES[name](olds, news)]
     return SpaceDiff(
         replaces=replaces,
-        changed=schema.changed_fields(news, olds),
+        changed=schema.changed_fields(news, olds, schema.CONFIG_FIELDS),
         policy_changed=rules.policy_changed(olds, news),
     )
 
@@ -144,8 +143,10 @@ def create_space(
     if inputs.adopt:
         space = _adopt(client, inputs)
     else:
-        space = client.create_space(schema.api_body(inputs.declared))
-    return str(space["name"]), _assemble(schema.outputs_from_api(space), inputs, owner)
+        space = client.create_space(schema.api_body(inputs.declared, schema.CONFIG_FIELDS))
+    return str(space["name"]), _assemble(
+        schema.outputs_from_api(space, schema.SPACE_FIELDS), inputs, owner
+    )
 
 
 def update_space(
@@ -162,7 +163,7 @@ def update_space(
     """
     inputs = _Inputs.from_props(news)
     owner = schema.recorded_owner(olds) or inputs.owner
-    changed = schema.changed_fields(inputs.declared, olds)
+    changed = schema.changed_fields(inputs.declared, olds, schema.CONFIG_FIELDS)
     if changed and preview:
         live = schema.strip_nones(dict(olds))
         for spec in changed:
@@ -171,7 +172,7 @@ def update_space(
         space = client_for(owner).patch_space(
             id_, schema.api_body(inputs.declared, changed), schema.update_mask(changed)
         )
-        live = schema.outputs_from_api(space)
+        live = schema.outputs_from_api(space, schema.SPACE_FIELDS)
     else:
         live = dict(olds)
     return _assemble(live, inputs, owner)
@@ -191,7 +192,7 @@ def read_space(
     name = schema.space_name_from_reference(id_) or id_
     with reworded_refusal(lambda error: unreachable(error, name, owner, "read"), NotFound):
         space = client.get_space(name)
-    live = schema.outputs_from_api(space)
+    live = schema.outputs_from_api(space, schema.SPACE_FIELDS)
     if owner is None and "config" in space:
         owner = client.identity  # only the owner sees the config (Space.get)
     if importing:
@@ -218,7 +219,7 @@ def lookup_space(client_for: ClientFor, reference: str, owner: str | None) -> di
     name = schema.space_name_from_reference(reference) or reference
     with reworded_refusal(lambda error: _not_visible(error, reference, client), NotFound):
         space = client.get_space(name)
-    return schema.outputs_from_api(space)
+    return schema.outputs_from_api(space, schema.SPACE_FIELDS)
 
 
 def delete_space(client_for: ClientFor, id_: str, props: Mapping[str, Any]) -> None:
@@ -262,7 +263,9 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
         space = client.get_space(alias)
     if "config" not in space:
         raise _not_owned(space, reference, client, "adopt")
-    changed = schema.changed_fields(inputs.declared, schema.outputs_from_api(space))
+    changed = schema.changed_fields(
+        inputs.declared, schema.outputs_from_api(space, schema.SPACE_FIELDS), schema.CONFIG_FIELDS
+    )
     if not changed:
         return space
     return client.patch_space(
@@ -287,7 +290,9 @@ def _read_result(
     """Outputs and inputs after a read; managed fields take their live values (drift shows)."""
     declared = props.get("declared_config")
     managed = (
-        schema.managed_values({"config": declared}, live) if isinstance(declared, Mapping) else None
+        schema.managed_values({"config": declared}, live, schema.CONFIG_FIELDS, "config")
+        if isinstance(declared, Mapping)
+        else None
     )
     outputs = {name: live.get(name) for name in schema.OUTPUT_NAMES}
     outputs["owner"] = owner

@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as schema
+from pulumi_meet.core.table import Table
 
 __all__ = [
     "TO_CAMEL",
@@ -23,6 +24,7 @@ __all__ = [
     "camel",
     "camel_path",
     "camel_text",
+    "names_of",
     "snake_spellings",
     "to_camel",
     "to_snake",
@@ -35,26 +37,20 @@ def camel(snake: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _pairs() -> Iterable[tuple[str, str]]:
-    for spec in (*schema.SPACE_FIELDS, *members.MEMBER_FIELDS):
-        if len(spec.path) == len(spec.api_path):
-            yield from zip(spec.path, spec.api_path, strict=True)
-        else:
-            yield from ((key, camel(key)) for key in spec.path)
-        yield from spec.record_keys
-    names = (
-        *schema.INPUT_NAMES,
-        *schema.OUTPUT_NAMES,
-        *schema.ECHO_NAMES,
-        *members.MEMBER_INPUT_NAMES,
-        *members.MEMBER_OUTPUT_NAMES,
-    )
-    yield from ((name, camel(name)) for name in names)
+def _pairs(tables: Iterable[Table]) -> Iterable[tuple[str, str]]:
+    for table in tables:
+        for spec in table.rows:
+            if len(spec.path) == len(spec.api_path):
+                yield from zip(spec.path, spec.api_path, strict=True)
+            else:
+                yield from ((key, camel(key)) for key in spec.path)
+            yield from spec.record_keys
 
 
-def _table() -> dict[str, str]:
+def names_of(tables: Iterable[Table]) -> dict[str, str]:
+    """Every snake_case property name of ``tables`` -> its camelCase name (checked one-to-one)."""
     table: dict[str, str] = {}
-    for snake, camel_name in _pairs():
+    for snake, camel_name in _pairs(tables):
         if table.setdefault(snake, camel_name) != camel_name:
             raise AssertionError(f"{snake} has two camelCase names: {table[snake]}, {camel_name}")
     if len(set(table.values())) != len(table):
@@ -62,7 +58,7 @@ def _table() -> dict[str, str]:
     return table
 
 
-TO_CAMEL: Final[Mapping[str, str]] = _table()
+TO_CAMEL: Final[Mapping[str, str]] = names_of((schema.SPACE, schema.LOOKUP, members.MEMBER))
 """Every snake_case property name of the resources -> its camelCase name."""
 TO_SNAKE: Final[Mapping[str, str]] = {value: key for key, value in TO_CAMEL.items()}
 """The inverse of :data:`TO_CAMEL`."""
@@ -112,10 +108,10 @@ def camel_path(path: str) -> str:
 _SNAKE_WORD = re.compile(r"(?<![\w/])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
-def camel_text(text: str) -> str:
+def camel_text(text: str, names: Mapping[str, str] = TO_CAMEL) -> str:
     """A message with every property name the tables know rewritten in camelCase.
 
     The operations speak snake_case (``set deletion_policy='ABANDON'``); a plugin user reads the
     names of the schema (``deletionPolicy``). Enum values (upper case) and other words are kept.
     """
-    return _SNAKE_WORD.sub(lambda match: TO_CAMEL.get(match.group(0), match.group(0)), text)
+    return _SNAKE_WORD.sub(lambda match: names.get(match.group(0), match.group(0)), text)

@@ -13,8 +13,6 @@ import pytest
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.space_fields import Mutability
-from pulumi_meet.operations import member as member_ops
-from pulumi_meet.operations.space import REPLACING_INPUTS
 from pulumi_meet.plugin.config import CONFIG_KEYS
 from pulumi_meet.plugin.names import TO_CAMEL, TO_SNAKE, camel_text, to_camel, to_snake
 from pulumi_meet.plugin.schema import GET_SPACE, SPACE, SPACE_MEMBER, package_schema, schema_text
@@ -113,10 +111,11 @@ def test_replace_on_changes_and_required_inputs_follow_the_rules(schema: dict[st
         inputs = schema["resources"][resource]["inputProperties"]
         return {name for name, spec in inputs.items() if spec.get("replaceOnChanges")}
 
-    assert replacing(SPACE) == {TO_CAMEL[n] for n in REPLACING_INPUTS}
+    assert replacing(SPACE) == {TO_CAMEL[n] for n in fields.SPACE.replacing_inputs}
+    assert replacing(SPACE) == {"adopt", "owner"}
     immutable = {TO_CAMEL[spec.path[0]] for spec in members.IMMUTABLE_FIELDS}
     assert immutable == {"space", "email"}
-    assert replacing(SPACE_MEMBER) == {TO_CAMEL[n] for n in member_ops.REPLACING_INPUTS}
+    assert replacing(SPACE_MEMBER) == {TO_CAMEL[n] for n in members.MEMBER.replacing_inputs}
     assert replacing(SPACE_MEMBER) == immutable | {"adopt"}
     assert set(schema["resources"][SPACE_MEMBER]["requiredInputs"]) == immutable
     assert "requiredInputs" not in schema["resources"][SPACE]

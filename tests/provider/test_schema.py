@@ -116,7 +116,7 @@ def test_args_become_plain_nested_dicts_without_nones() -> None:
 
 
 def _violations(config: object) -> dict[str, str]:
-    return {v.property: v.reason for v in schema.validate_object("config", config)}
+    return {v.property: v.reason for v in schema.validate_object("config", config, CONFIG_FIELDS)}
 
 
 def test_a_valid_config_has_no_violations() -> None:
@@ -175,7 +175,7 @@ def test_unknowns_and_nones_are_not_validated() -> None:
     assert _violations(UNKNOWN) == {}
     assert _violations({"access_type": UNKNOWN, "moderation": None}) == {}
     assert _violations({"moderation_restrictions": UNKNOWN}) == {}
-    assert _violations({"access_type": schema._UNKNOWN_SENTINEL}) == {}
+    assert _violations({"access_type": schema.UNKNOWN}) == {}
 
 
 @pytest.mark.parametrize(
@@ -236,24 +236,29 @@ def test_only_set_fields_that_differ_are_changes() -> None:
             "artifact_config": {"recording_config": {"auto_recording_generation": "ON"}},
         }
     }
-    changed = schema.changed_fields(declared, EFFECTIVE)
+    changed = schema.changed_fields(declared, EFFECTIVE, CONFIG_FIELDS)
     assert schema.update_mask(changed) == [
         "config.artifactConfig.recordingConfig.autoRecordingGeneration"
     ]
-    assert schema.changed_fields({"config": {}}, EFFECTIVE) == []
-    assert schema.changed_fields({}, EFFECTIVE) == []
+    assert schema.changed_fields({"config": {}}, EFFECTIVE, CONFIG_FIELDS) == []
+    assert schema.changed_fields({}, EFFECTIVE, CONFIG_FIELDS) == []
 
 
 def test_enum_members_compare_equal_to_their_names() -> None:
     declared = {"config": {"access_type": meet.AccessType.TRUSTED}}
-    assert schema.changed_fields(declared, EFFECTIVE) == []
+    assert schema.changed_fields(declared, EFFECTIVE, CONFIG_FIELDS) == []
 
 
 def test_unknowns_are_changes_at_any_depth() -> None:
-    assert len(schema.changed_fields({"config": {"access_type": UNKNOWN}}, EFFECTIVE)) == 1
-    assert len(schema.changed_fields({"config": UNKNOWN}, EFFECTIVE)) == len(CONFIG_FIELDS)
+    assert (
+        len(schema.changed_fields({"config": {"access_type": UNKNOWN}}, EFFECTIVE, CONFIG_FIELDS))
+        == 1
+    )
+    assert len(schema.changed_fields({"config": UNKNOWN}, EFFECTIVE, CONFIG_FIELDS)) == len(
+        CONFIG_FIELDS
+    )
     nested = {"config": {"moderation_restrictions": UNKNOWN}}
-    assert len(schema.changed_fields(nested, EFFECTIVE)) == 4
+    assert len(schema.changed_fields(nested, EFFECTIVE, CONFIG_FIELDS)) == 4
 
 
 def test_api_body_is_camel_case_and_limited_to_the_given_fields() -> None:
@@ -263,7 +268,7 @@ def test_api_body_is_camel_case_and_limited_to_the_given_fields() -> None:
             "moderation_restrictions": {"present_restriction": "HOSTS_ONLY"},
         }
     }
-    assert schema.api_body(declared) == {
+    assert schema.api_body(declared, CONFIG_FIELDS) == {
         "config": {
             "accessType": "OPEN",
             "moderationRestrictions": {"presentRestriction": "HOSTS_ONLY"},
@@ -271,7 +276,7 @@ def test_api_body_is_camel_case_and_limited_to_the_given_fields() -> None:
     }
     only = [f for f in CONFIG_FIELDS if f.path[-1] == "access_type"]
     assert schema.api_body(declared, only) == {"config": {"accessType": "OPEN"}}
-    assert schema.api_body({}) == {}
+    assert schema.api_body({}, CONFIG_FIELDS) == {}
 
 
 def test_managed_values_take_live_values_for_declared_fields_only() -> None:
@@ -281,7 +286,7 @@ def test_managed_values_take_live_values_for_declared_fields_only() -> None:
             "artifact_config": {"recording_config": {"auto_recording_generation": "ON"}},
         }
     }
-    assert schema.managed_values(declared, EFFECTIVE) == {
+    assert schema.managed_values(declared, EFFECTIVE, CONFIG_FIELDS, "config") == {
         "access_type": "TRUSTED",
         "artifact_config": {"recording_config": {"auto_recording_generation": "OFF"}},
     }
@@ -305,7 +310,7 @@ API_SPACE = {
 
 
 def test_outputs_from_api_follow_the_table() -> None:
-    outputs = schema.outputs_from_api(API_SPACE)
+    outputs = schema.outputs_from_api(API_SPACE, SPACE_FIELDS)
     assert outputs == {
         "name": "spaces/abcDEF123456",
         "meeting_uri": "https://meet.google.com/abc-mnop-xyz",
@@ -325,7 +330,9 @@ def test_outputs_from_api_follow_the_table() -> None:
 
 
 def test_a_non_owner_view_has_no_config_and_empty_access_lists() -> None:
-    outputs = schema.outputs_from_api({"name": "spaces/x", "meetingUri": "u", "meetingCode": "c"})
+    outputs = schema.outputs_from_api(
+        {"name": "spaces/x", "meetingUri": "u", "meetingCode": "c"}, SPACE_FIELDS
+    )
     assert "config" not in outputs
     assert outputs["active_conference"] is None
     assert outputs["phone_access"] == [] and outputs["gateway_sip_access"] == []
@@ -357,7 +364,7 @@ _space_like = st.fixed_dictionaries(
 @settings(max_examples=200, deadline=None)
 @given(_space_like)
 def test_outputs_from_api_never_fails(response: dict[str, Any]) -> None:
-    outputs = schema.outputs_from_api(response)
+    outputs = schema.outputs_from_api(response, SPACE_FIELDS)
     assert json.loads(json.dumps(outputs)) == outputs
 
 

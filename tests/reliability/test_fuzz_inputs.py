@@ -117,7 +117,7 @@ def _assert_checked(news: dict[str, Any]) -> None:
     provider.diff("spaces/abcDEF123456", OLD_OUTPUTS, inputs)
     config = inputs.get("config")
     if isinstance(config, dict) and not _has_unknown(config):
-        schema.api_body({"config": config})
+        schema.api_body({"config": config}, schema.CONFIG_FIELDS)
 
 
 def _has_unknown(value: Any) -> bool:
