@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from pulumi_meet.client import progress
 from pulumi_meet.core import space_fields as schema
 from pulumi_meet.core import space_rules as rules
 from pulumi_meet.core.enums import AccessType, DeletionPolicy
@@ -193,6 +194,7 @@ def read_space(
     with reworded_refusal(lambda error: unreachable(error, name, owner, "read"), NotFound):
         space = client.get_space(name)
     live = schema.outputs_from_api(space, schema.SPACE_FIELDS)
+    _announce_new_code(str(space.get("name") or id_), props, live)
     if owner is None and "config" in space:
         owner = client.identity  # only the owner sees the config (Space.get)
     if importing:
@@ -270,6 +272,26 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
         return space
     return client.patch_space(
         str(space["name"]), schema.api_body(inputs.declared, changed), schema.update_mask(changed)
+    )
+
+
+def _announce_new_code(name: str, olds: Mapping[str, Any], live: Mapping[str, Any]) -> None:
+    """Tell the engine's log that a room's meeting code changed (it expired after a year unused,
+    and Meet gave the room a new one): the outputs follow, the ID stays, nothing is replaced,
+    but the links people were sent no longer work. Said by the read that sees the change, so
+    once per room (the refreshed state then holds the new code)."""
+    old, new = olds.get("meeting_code"), live.get("meeting_code")
+    if not (isinstance(old, str) and old and isinstance(new, str) and new):
+        return  # an import, or a state from before the code was known
+    if old.lower() == new.lower():
+        return
+    old_uri = olds.get("meeting_uri") or f"https://meet.google.com/{old}"
+    progress.report(
+        "warning",
+        f"{name}: its meeting code changed from {old} to {new} (Meet reassigns a code unused for "
+        f"a year): links shared before ({old_uri}) no longer work; share the new one "
+        f"({live.get('meeting_uri') or new}). The room itself is the same (same ID and settings); "
+        "nothing is replaced.",
     )
 
 
