@@ -128,7 +128,6 @@ def get_conference_records(
     name = str(space["name"])
     records = list_space_records(client, name, parse_since(since) if since else None)
     summaries = [
-        record_summary(record, client.count_participants(str(record["name"])))
-        for record in records
+        record_summary(record, client.count_participants(str(record["name"]))) for record in records
     ]
     return {"space": name, "records": summaries}

@@ -48,7 +48,7 @@ from pulumi_meet.core.space_fields import Violation
 from pulumi_meet.exceptions import ConfigurationError, MeetError
 from pulumi_meet.operations import member as member_ops
 from pulumi_meet.operations import space as space_ops
-from pulumi_meet.plugin import schema
+from pulumi_meet.plugin import records, schema
 from pulumi_meet.plugin.config import CONFIG_KEYS
 from pulumi_meet.plugin.names import camel_path, camel_text, snake_spellings, to_camel, to_snake
 
@@ -401,7 +401,10 @@ class MeetProvider(Provider):
             raise _unknown(request.type)
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        """``getSpace``: one ``spaces.get`` of ``spaces/<id>``, a meeting code or a URL."""
+        """``getSpace``: one ``spaces.get`` of ``spaces/<id>``, a meeting code or a URL;
+        ``getConferenceRecords``: see :mod:`pulumi_meet.plugin.records`."""
+        if request.tok == records.GET_CONFERENCE_RECORDS:
+            return await self._invoke_records(request)
         if request.tok != schema.GET_SPACE:
             raise _unknown(request.tok)
         args = plain_map(request.args)
@@ -422,7 +425,16 @@ class MeetProvider(Provider):
         )
         return InvokeResponse(return_value=property_map(outputs, secret_names(request.args)))
 
+    async def _invoke_records(self, request: InvokeRequest) -> InvokeResponse:
+        args, violations = records.arguments(plain_map(request.args))
+        if violations:
+            return InvokeResponse(failures=_failures(violations))
+        outputs = await self._run(records.invoke_outputs, self._client, args)
+        return InvokeResponse(return_value={k: property_value(v) for k, v in outputs.items()})
+
 
 def _unknown(token: str) -> UnknownToken:
-    known = ", ".join((schema.SPACE, schema.SPACE_MEMBER, schema.GET_SPACE))
+    known = ", ".join(
+        (schema.SPACE, schema.SPACE_MEMBER, schema.GET_SPACE, records.GET_CONFERENCE_RECORDS)
+    )
     return UnknownToken(f"the meet provider has no {token!r}; it has {known}")
