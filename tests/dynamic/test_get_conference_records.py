@@ -77,7 +77,7 @@ def test_a_program_reads_the_records_of_its_room(control: Control, engine: Engin
 def test_errors_are_the_providers(control: Control, engine: Engine) -> None:  # noqa: F811
     engine.up(_program)
     room = engine.resource("standup").id
-    with pytest.raises(meet.PermissionDenied, match="eve@example.com does not own"):
+    with pytest.raises(meet.PermissionDenied, match=r"eve@example\.com does not own"):
         meet.get_conference_records(room, owner="eve@example.com")
     with pytest.raises(ValueError, match="RFC 3339"):
         meet.get_conference_records(room, since="yesterday")
