@@ -16,7 +16,7 @@ import pytest
 from pulumi_meet.cli.records_commands import UNUSED_EXIT
 from pulumi_meet.cli.usage_report import COLUMNS
 from pulumi_meet.operations.records import parse_time
-from tests.cli.conftest import Result, Rooms, rooms  # noqa: F401 (fixture)
+from tests.cli.conftest import Result, Rooms
 from tests.cli.records_support import (
     ago,
     conference,
@@ -33,7 +33,7 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def stack(control: Control, rooms: Rooms, tmp_path: Path) -> dict[str, Any]:  # noqa: F811
+def stack(control: Control, rooms: Rooms, tmp_path: Path) -> dict[str, Any]:
     """Four rooms in a stack export: used (plugin), unused (dynamic), used (dynamic, typed),
     and one whose recorded owner does not own it."""
     used = rooms.create(owner=ALICE)
@@ -104,7 +104,7 @@ def _plus_days(text: str, days: int) -> str:
     return format_time(parse_time(text) + timedelta(days=days))
 
 
-def test_table_summary_and_fail_on_unused(run_main: Run, rooms: Rooms, control: Control) -> None:  # noqa: F811
+def test_table_summary_and_fail_on_unused(run_main: Run, rooms: Rooms, control: Control) -> None:
     used, unused = rooms.create(), rooms.create()
     conference(control, used["name"], 2, 20, [DEVELOPER])
     result = run_main("usage", used["meetingUri"], unused["meetingCode"])
@@ -121,7 +121,7 @@ def test_table_summary_and_fail_on_unused(run_main: Run, rooms: Rooms, control: 
     assert run_main("usage", used["name"], "--fail-on-unused").code == 0
 
 
-def test_csv_has_the_json_columns(run_main: Run, rooms: Rooms, control: Control) -> None:  # noqa: F811
+def test_csv_has_the_json_columns(run_main: Run, rooms: Rooms, control: Control) -> None:
     used = rooms.create()
     conference(control, used["name"], 4, 15, [DEVELOPER, "x@example.com"])
     result = run_main("usage", used["name"], "--csv")
@@ -149,7 +149,7 @@ def test_bad_input_is_a_usage_error_or_a_clear_error(run_main: Run, tmp_path: Pa
     assert bad.code == 1 and "pulumi stack export" in bad.err
 
 
-def test_chart_draws_a_png(run_main: Run, rooms: Rooms, control: Control, tmp_path: Path) -> None:  # noqa: F811
+def test_chart_draws_a_png(run_main: Run, rooms: Rooms, control: Control, tmp_path: Path) -> None:
     used, unused = rooms.create(), rooms.create()
     conference(control, used["name"], 2, 20, [DEVELOPER])
     chart = tmp_path / "use.png"
@@ -162,7 +162,7 @@ def test_chart_draws_a_png(run_main: Run, rooms: Rooms, control: Control, tmp_pa
 def test_chart_without_matplotlib_names_the_extra(
     cli: Run,
     rooms: Rooms,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     # An environment where `import matplotlib` fails, as without the `chart` extra.
     blocker = tmp_path / "blocker" / "matplotlib"
