@@ -47,7 +47,8 @@ def test_unknown_code_for_end_conference_and_members(cli: Callable[..., Result])
         result = cli(*command, "abc-mnop-xyz")
         assert result.code == 1
         # The code as typed, not the alias `spaces/abc-mnop-xyz` the API call uses.
-        assert "spaces.get abc-mnop-xyz: 403 PERMISSION_DENIED" in result.err
+        # 404: no room has this meeting code (any more).
+        assert "spaces.get abc-mnop-xyz: 404 NOT_FOUND" in result.err
         assert "spaces/abc-mnop-xyz" not in result.err
 
 

@@ -137,7 +137,7 @@ def test_messages_name_the_flags_not_the_stack_keys(
 def test_a_meeting_code_is_shown_as_typed(cli_env: dict[str, str]) -> None:
     result, _ = run("spaces", "get", CODE.upper(), env=cli_env)
     assert result.code == 1
-    assert result.err.startswith(f"pulumi-meet: error: spaces.get {CODE}: 403 ")
+    assert result.err.startswith(f"pulumi-meet: error: spaces.get {CODE}: 404 ")
     assert f"spaces/{CODE}" not in result.err
 
 
@@ -161,7 +161,7 @@ def test_a_read_against_the_embedded_emulator_leaves_no_file(
 ) -> None:
     env = {k: v for k, v in cli_env.items() if k != "MEET_EMULATOR_HOST"}
     result, _ = run("--emulator-host", "embedded", "spaces", "get", CODE, env=env, cwd=tmp_path)
-    assert result.code == 1 and "403 PERMISSION_DENIED" in result.err
+    assert result.code == 1 and "404 NOT_FOUND" in result.err
     assert list(tmp_path.iterdir()) == []
 
     kept, _ = run(
