@@ -222,12 +222,13 @@ class MeetingCodeNotFound(NotFound):
     @classmethod
     def from_error(cls, error: ApiError, code: str) -> MeetingCodeNotFound:
         """The 404 of ``spaces.get spaces/<code>``, explained."""
+        said = (error.server_message or "Requested entity was not found").rstrip(".")
         message = (
-            f"{error.method} {code}: {error.http_status} {error.status}: no room has the meeting "
-            f"code {code}. The code may have expired (a room's code expires 365 days after the "
-            "room was last used, and the room gets a new one) or been reused for another room, "
-            "or it was mistyped. Use the room's spaces/<id> name, which never changes: the "
-            "`name` output of a managed room (or its resource ID), or "
+            f"{error.method} {code}: {error.http_status} {error.status}: {said}. No room has the "
+            f"meeting code {code} now. The code may have expired (a room's code expires 365 days "
+            "after the room was last used, and the room gets a new one) or been reused for "
+            "another room, or it was mistyped. Use the room's spaces/<id> name, which never "
+            "changes: the `name` output of a managed room (or its resource ID), or "
             "`pulumi-meet usage --from STACK_EXPORT`, which shows each room's current code."
         )
         return cls(

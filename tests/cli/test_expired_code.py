@@ -21,7 +21,7 @@ def test_the_old_code_fails_clearly_and_the_name_still_works(
     for command in (("spaces", "get", old), ("adopt", room["meetingUri"])):
         failed = run_main(*command)
         assert failed.code == 1, command
-        assert f"no room has the meeting code {old}" in failed.err
+        assert f"No room has the meeting code {old}" in failed.err
         assert "expired" in failed.err and "reused" in failed.err
         assert "spaces/<id>" in failed.err
     shown = json.loads(run_main("spaces", "get", room["name"], "--json").out)

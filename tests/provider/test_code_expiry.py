@@ -84,4 +84,4 @@ def test_adopt_and_get_by_the_old_code_fail_clearly(
 
     with pytest.raises(ProviderError) as read:
         engine.up(get)
-    assert f"no room has the meeting code {old_code}" in read.value.details
+    assert f"No room has the meeting code {old_code}" in read.value.details
