@@ -96,6 +96,11 @@ def _usage(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: T
     if args.from_export is not None:
         stack = _read_json(args.from_export, read_stack_rooms)
         targets = [RoomTarget(r.space, r.owner, r.meeting_code) for r in stack] + targets
+    # A room named twice (in the stack and on the line) is read once, as the stack's owner.
+    distinct: dict[str, RoomTarget] = {}
+    for target in targets:
+        distinct.setdefault(target.reference, target)
+    targets = list(distinct.values())
     if args.chart is not None:
         from pulumi_meet.cli.usage_chart import require_matplotlib
 
