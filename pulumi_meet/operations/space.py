@@ -25,6 +25,7 @@ from pulumi_meet.core.enums import AccessType, DeletionPolicy
 from pulumi_meet.exceptions import (
     ApiError,
     FailedPrecondition,
+    MeetingCodeNotFound,
     NotFound,
     PermissionDenied,
 )
@@ -261,8 +262,19 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
     """Resolve the adopted space with one get, then patch the managed fields that differ."""
     reference = str(inputs.adopt)
     alias = schema.space_name_from_reference(reference) or reference
-    with reworded_refusal(lambda error: _not_adoptable(error, reference, client), NotFound):
-        space = client.get_space(alias)
+    try:
+        with reworded_refusal(lambda error: _not_adoptable(error, reference, client), NotFound):
+            space = client.get_space(alias)
+    except MeetingCodeNotFound as error:  # expired or reused: say so, and which room failed
+        raise MeetingCodeNotFound(
+            f"cannot adopt {reference!r}: {error}",
+            code=error.code,
+            method=error.method,
+            resource=error.resource,
+            reason=error.reason,
+            metadata=error.metadata,
+            server_message=error.server_message,
+        ) from error
     if "config" not in space:
         raise _not_owned(space, reference, client, "adopt")
     changed = schema.changed_fields(
