@@ -20,6 +20,7 @@ Hierarchy::
         │   ├── ServiceDisabled        the Meet API is not enabled in the Cloud project
         │   └── ScopeInsufficient      the token lacks a scope the method needs
         ├── NotFound               404 NOT_FOUND
+        │   └── MeetingCodeNotFound    no room has this meeting code (now): expired or reused
         ├── AlreadyExists          409 ALREADY_EXISTS
         ├── ResourceExhausted      429 RESOURCE_EXHAUSTED (after paced retries)
         ├── Internal               500 INTERNAL (and other 5xx without a better match)
@@ -46,6 +47,7 @@ __all__ = [
     "Internal",
     "InvalidArgument",
     "MeetError",
+    "MeetingCodeNotFound",
     "NotFound",
     "PermissionDenied",
     "ResourceExhausted",
@@ -204,6 +206,43 @@ class NotFound(ApiError):
 
     default_http_status = 404
     default_status = "NOT_FOUND"
+
+
+class MeetingCodeNotFound(NotFound):
+    """``spaces.get`` by a meeting code that names no room now.
+
+    A code expires 365 days after its room was last used (the room keeps its ``spaces/<id>``
+    name and gets a new code) and may later be given to another room: a code is not a lasting
+    key, the ``spaces/<id>`` name is.
+    """
+
+    def __init__(self, message: str, *, code: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.code = code
+
+    @classmethod
+    def from_error(cls, error: ApiError, code: str) -> MeetingCodeNotFound:
+        """The 404 of ``spaces.get spaces/<code>``, explained."""
+        said = (error.server_message or "Requested entity was not found").rstrip(".")
+        message = (
+            f"{error.method} {code}: {error.http_status} {error.status}: {said}. No room has the "
+            f"meeting code {code} now. The code may have expired (a room's code expires 365 days "
+            "after the room was last used, and the room gets a new one) or been reused for "
+            "another room, or it was mistyped. Use the room's spaces/<id> name, which never "
+            "changes: the `name` output of a managed room (or its resource ID), or "
+            "`pulumi-meet usage --from STACK_EXPORT`, which shows each room's current code."
+        )
+        return cls(
+            message,
+            code=code,
+            method=error.method,
+            resource=code,
+            http_status=error.http_status,
+            status=error.status,
+            reason=error.reason,
+            metadata=error.metadata,
+            server_message=error.server_message,
+        )
 
 
 class AlreadyExists(ApiError):

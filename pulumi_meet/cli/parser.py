@@ -332,4 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
                 )
             parent = groups[group]
         _add_command(parent, command)
+    from pulumi_meet.cli.records_commands import add_commands
+
+    add_commands(top, _add_connection_options)  # conferences, usage, discover
     return parser

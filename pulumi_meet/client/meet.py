@@ -12,9 +12,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from pulumi_meet.client.records import ConferenceRecordReads
 from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
 from pulumi_meet.client.transport import ApiMethod, Transport
 from pulumi_meet.core.references import is_meeting_code
+from pulumi_meet.exceptions import MeetingCodeNotFound, NotFound
 from pulumi_meet.pacing.quota import CREATE, READ, WRITE
 
 __all__ = ["METHODS", "MeetClient", "get_client", "reset_clients"]
@@ -67,8 +69,8 @@ def _mask(update_mask: Sequence[str]) -> str:
     return ",".join(paths)
 
 
-class MeetClient:
-    """The Meet REST API v2 (spaces and members) as one identity."""
+class MeetClient(ConferenceRecordReads):
+    """The Meet REST API v2 (spaces, members, conference records) as one identity."""
 
     def __init__(self, settings: Settings, acting_as: str | None = None) -> None:
         self.settings = settings
@@ -87,11 +89,16 @@ class MeetClient:
     def get_space(self, name: str) -> dict[str, Any]:
         """spaces.get; `name` is ``spaces/<id>`` or the alias ``spaces/<meetingCode>``.
 
-        Errors name an alias by its meeting code, as people know it (``abc-mnop-xyz``).
+        Errors name an alias by its meeting code, as people know it (``abc-mnop-xyz``); a code
+        that names no room (404) raises `MeetingCodeNotFound`: it may have expired or been reused.
         """
         code = name.removeprefix("spaces/")
-        shown = code if is_meeting_code(code) else name
-        return self._transport.call(SPACES_GET, _path(name), resource=shown)
+        if not is_meeting_code(code):
+            return self._transport.call(SPACES_GET, _path(name), resource=name)
+        try:
+            return self._transport.call(SPACES_GET, _path(name), resource=code)
+        except NotFound as error:
+            raise MeetingCodeNotFound.from_error(error, code) from error
 
     def patch_space(
         self, name: str, space: dict[str, Any], update_mask: Sequence[str]
