@@ -41,6 +41,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+def _database_file(text: str) -> str:
+    """``--db``: an SQLite file, a new file in an existing directory, or ``:memory:``."""
+    from pulumi_meet.emulator.store import database_path
+
+    try:
+        return database_path(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive_seconds(text: str) -> float:
     try:
         value = float(text)
@@ -65,6 +75,7 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--db",),
         {
             "metavar": "PATH",
+            "type": _database_file,
             "help": "with --emulator-host embedded: the emulator's database (default: "
             ".pulumi-meet/emulator.db if it exists, else nothing is kept)",
         },
