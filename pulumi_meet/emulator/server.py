@@ -18,6 +18,7 @@ import socket
 import sys
 import threading
 from collections.abc import Iterable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -122,9 +123,13 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The stdlib's own refusals (bad request line, headers too long…) in the envelope."""
         error = error_for_status(code)
-        if message:
-            error.message = message
+        with contextlib.suppress(ValueError):
+            error.message = message or f"{HTTPStatus(code).description}."
         self.close_connection = True
+        if not self.request_version.startswith("HTTP/1."):
+            # Refused before its version was read (or for it): answer with a status line, as
+            # an HTTP/0.9 answer would have none.
+            self.request_version = "HTTP/1.1"
         self._write(error_response(error))
 
     def _serve(self) -> None:
