@@ -8,7 +8,7 @@ environment applies, as it does for the provider.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
@@ -23,7 +23,7 @@ from pulumi_meet.cli.config import (
     space_argument,
 )
 
-__all__ = ["PROG", "Handler", "UsageError", "build_parser"]
+__all__ = ["PROG", "Handler", "UsageError", "build_parser", "flag_given_double_dash"]
 
 PROG = "pulumi-meet"
 Handler = Callable[[argparse.Namespace, ClientOptions, TextIO, TextIO], int]
@@ -39,6 +39,20 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def flag_given_double_dash(argv: Sequence[str]) -> str | None:
+    """The option of an ``--option=--`` argument, if any.
+
+    Python 3.11's argparse turns that value into an empty list without calling the option's
+    type (``--port=--`` reached ``bind`` as ``[]``); no option here takes ``--`` as a value.
+    """
+    for argument in argv:
+        if argument == "--":
+            return None
+        if argument.startswith("--") and argument.endswith("=--"):
+            return argument[:-3]
+    return None
 
 
 def _database_file(text: str) -> str:

@@ -211,7 +211,13 @@ def _parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
         metavar="NAME",
         help="a host name clients may use besides localhost and the bound address (repeatable)",
     )
-    return parser.parse_args(list(argv))
+    from pulumi_meet.cli.parser import flag_given_double_dash
+
+    arguments = list(argv)
+    bare = flag_given_double_dash(arguments)
+    if bare is not None:
+        parser.error(f"argument {bare}: expected one argument")
+    return parser.parse_args(arguments)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

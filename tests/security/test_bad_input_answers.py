@@ -227,3 +227,19 @@ def test_an_unusable_database_is_one_line(db: str, reason: str) -> None:
     _assert_usage_line(_emulator_cli("--port", "0", "--db", db), "--db", reason)
     embedded: Any = _main_cli("--emulator-host", "embedded", "--db", db, "spaces", "get", "a-b-c")
     _assert_usage_line(embedded, "--db", reason)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["emulator", "--port=--"],
+        ["emulator", "--db=--", "--port", "0"],
+        ["--max-retry-seconds=--", "spaces", "get", "abc-mnop-xyz"],
+        ["--as=--", "spaces", "get", "abc-mnop-xyz"],
+        ["spaces", "get", "abc-mnop-xyz", "--scopes=--"],
+    ],
+)
+def test_an_option_given_a_double_dash_is_one_line(argv: list[str]) -> None:
+    # Found by the fuzz suite: Python 3.11's argparse makes `--port=--` an empty list, which
+    # reached bind() (a traceback) or a format string ("unexpected TypeError").
+    _assert_usage_line(_main_cli(*argv), "expected one argument")
