@@ -211,13 +211,26 @@ def _parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
         metavar="NAME",
         help="a host name clients may use besides localhost and the bound address (repeatable)",
     )
-    from pulumi_meet.cli.parser import flag_given_double_dash
-
     arguments = list(argv)
-    bare = flag_given_double_dash(arguments)
+    bare = _option_given_double_dash(arguments)
     if bare is not None:
         parser.error(f"argument {bare}: expected one argument")
     return parser.parse_args(arguments)
+
+
+def _option_given_double_dash(argv: Sequence[str]) -> str | None:
+    """The option of an ``--option=--`` argument, if any (as ``pulumi_meet.cli.parser`` does;
+    repeated here because the emulator imports nothing of the rest of the package).
+
+    Python 3.11's argparse turns that value into an empty list without calling the option's
+    type: ``--port=--`` reached ``bind`` as ``[]``.
+    """
+    for argument in argv:
+        if argument == "--":
+            return None
+        if argument.startswith("--") and argument.endswith("=--"):
+            return argument[:-3]
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
