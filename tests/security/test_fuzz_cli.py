@@ -95,7 +95,7 @@ def _assert_documented(result: Result, argv: list[str]) -> None:
     assert result.code in (0, 1, 2), where
     assert "Traceback" not in result.err, where
     if result.code:
-        lines = result.err.splitlines()
+        lines = result.err.rstrip("\n").split("\n")
         assert lines and all(line.startswith("pulumi-meet") for line in lines), where
         assert "unexpected" not in result.err, where
 
@@ -177,7 +177,7 @@ def test_any_emulator_arguments_parse_or_exit_2(flags: list[tuple[str, str]]) ->
             parsed = _parse_arguments(argv)
     except SystemExit as exit_:
         assert exit_.code == 2, (argv, exit_.code)
-        lines = err.getvalue().splitlines()
+        lines = err.getvalue().rstrip("\n").split("\n")
         assert len(lines) == 1 and lines[0].startswith("pulumi-meet emulator: error: "), lines
         return
     assert 0 <= parsed.port <= 65535
