@@ -7,10 +7,12 @@ the emulator must not be reachable by what the developer did not mean to let in:
   its own name in ``Host``. Only the address the emulator serves, an IP literal of it, loopback
   names (``localhost``, ``*.localhost``) and names allowed with ``--allowed-host`` are served;
   a request without ``Host`` (not a browser) is served too.
-- *Cross-site requests*: a page may send a "simple" ``POST`` (``text/plain``, no preflight) to
-  any address. Control requests from another ``Origin`` are refused, and those that carry a
-  body or change state must declare ``Content-Type: application/json``, which a page cannot
-  send to another origin without a preflight the emulator never grants (it serves no CORS).
+- *Cross-site requests*: a page may send a "simple" ``POST`` (``text/plain``, a form, no
+  preflight) to any address. Control requests from another ``Origin`` are refused, and those
+  that carry a body or a ``Content-Type`` must declare ``application/json``, which a page cannot
+  send to another origin without a preflight the emulator never grants (it serves no CORS). A
+  bodiless request without ``Content-Type`` is served: from a browser it is a ``fetch``, which
+  always carries its ``Origin``.
 
 Google's front end checks neither (it has real authentication); both refusals use Google's error
 envelope with a message saying what to do.
@@ -29,7 +31,6 @@ __all__ = ["CONTROL_PREFIX", "RequestGuard", "is_loopback_host", "is_wildcard_ho
 
 CONTROL_PREFIX = "/emulator/"
 _JSON_TYPES = ("application/json",)
-_BODY_VERBS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def _address(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -88,7 +89,7 @@ class RequestGuard:
         address = _address(host)
         return address is not None and (self._wildcard or address == self._bound)
 
-    def refusal(self, verb: str, path: str, headers: Mapping[str, str]) -> ApiError | None:
+    def refusal(self, path: str, headers: Mapping[str, str]) -> ApiError | None:
         """Why this request must not be served, or None (header names are lower case)."""
         host_header = headers.get("host")
         if host_header is not None and not self.serves(_host_name(host_header)):
@@ -105,9 +106,10 @@ class RequestGuard:
                 f"The control API refuses requests from the web page at {origin!r}: only "
                 "programs on this machine may drive the emulator."
             )
-        if (
-            verb in _BODY_VERBS or headers.get("content-length", "0").strip() not in ("", "0")
-        ) and (not _is_json(headers.get("content-type", ""))):
+        content_type = headers.get("content-type")
+        length = headers.get("content-length", "0").strip()
+        has_body = "transfer-encoding" in headers or length not in ("", "0")
+        if (content_type is not None or has_body) and not _is_json(content_type or ""):
             return InvalidArgument(
                 "The control API takes JSON: send the request with the header "
                 "'Content-Type: application/json' (curl: --json BODY, or "

@@ -135,7 +135,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         url = urlsplit(self.path)
         headers = {key.lower(): value for key, value in self.headers.items()}
-        refusal = self.server.guard.refusal(self.command, url.path, headers)
+        refusal = self.server.guard.refusal(url.path, headers)
         try:
             body = self._read_body()
         except _BadBody as bad:

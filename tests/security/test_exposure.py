@@ -70,6 +70,16 @@ def test_a_control_post_must_declare_json(
     assert _space_count(populated) == 1
 
 
+def test_a_bodiless_post_without_content_type_is_served(
+    emulator: Emulator, populated: Control
+) -> None:
+    # `requests.post(url)`, `curl -X POST url`: no body, no type. A browser's bodiless fetch
+    # always says its Origin, which is refused above.
+    answer = send(emulator.port, "POST", "/emulator/v1/reset", {"Host": emulator.host_port})
+    assert answer.status == 200, answer
+    assert _space_count(populated) == 0
+
+
 def test_a_foreign_origin_is_refused_even_with_json(emulator: Emulator, populated: Control) -> None:
     for origin in (PAGE, "null", f"http://localhost:{emulator.port + 1}", "https://127.0.0.1"):
         headers = {
