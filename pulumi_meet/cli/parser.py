@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
@@ -25,7 +25,7 @@ from pulumi_meet.cli.config import (
     space_argument,
 )
 
-__all__ = ["PROG", "Handler", "InputError", "UsageError", "build_parser"]
+__all__ = ["PROG", "Handler", "InputError", "UsageError", "build_parser", "flag_given_double_dash"]
 
 PROG = "pulumi-meet"
 Handler = Callable[[argparse.Namespace, ClientOptions, TextIO, TextIO], int]
@@ -46,6 +46,30 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def flag_given_double_dash(argv: Sequence[str]) -> str | None:
+    """The option of an ``--option=--`` argument, if any.
+
+    Python 3.11's argparse turns that value into an empty list without calling the option's
+    type (``--port=--`` reached ``bind`` as ``[]``); no option here takes ``--`` as a value.
+    """
+    for argument in argv:
+        if argument == "--":
+            return None
+        if argument.startswith("--") and argument.endswith("=--"):
+            return argument[:-3]
+    return None
+
+
+def _database_file(text: str) -> str:
+    """``--db``: an SQLite file, a new file in an existing directory, or ``:memory:``."""
+    from pulumi_meet.emulator.store import database_path
+
+    try:
+        return database_path(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive_seconds(text: str) -> float:
@@ -72,6 +96,7 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--db",),
         {
             "metavar": "PATH",
+            "type": _database_file,
             "help": "with --emulator-host embedded: the emulator's database (default: "
             ".pulumi-meet/emulator.db if it exists, else nothing is kept)",
         },

@@ -133,8 +133,10 @@ def test_a_bad_update_mask_is_refused_before_any_request(
         client.patch_space("spaces/abc", {}, [])
     with pytest.raises(TypeError):
         client.patch_space("spaces/abc", {}, "config.accessType")
-    with pytest.raises(ValueError, match="resource name"):
+    with pytest.raises(exceptions.InvalidArgument, match="resource name"):
         client.get_space("spaces/../emulator/v1/reset")
+    with pytest.raises(exceptions.InvalidArgument, match=r"members\.create '': not a resource"):
+        client.create_member("", {"email": "a@example.com"})
     assert control.calls() == []
 
 
