@@ -61,9 +61,10 @@ from pulumi_meet.operations.registry import (
     operations_for,
     unknown_token,
 )
-from pulumi_meet.plugin import schema
+from pulumi_meet.plugin import records, schema
 from pulumi_meet.plugin.config import CONFIG_KEYS, config_value, redacted
 from pulumi_meet.plugin.names import camel_path, camel_text, snake_spellings, to_camel, to_snake
+from pulumi_meet.plugin.wire import plain_value
 
 if TYPE_CHECKING:
     from pulumi_meet.client.meet import MeetClient
@@ -106,14 +107,10 @@ def property_value(value: Any) -> PropertyValue:
 
     An unknown stays the wire sentinel string, which *is* the engine's encoding of an unknown:
     the SDK's ``PropertyValue.marshal`` cannot encode its own ``Computed`` (pulumi 3.272).
+    Built by :func:`pulumi_meet.plugin.wire.plain_value` (the SDK's constructor checks every
+    value against ten ABCs: most of the time a room's outputs took to convert).
     """
-    if isinstance(value, Mapping):
-        return PropertyValue({str(k): property_value(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return PropertyValue([property_value(item) for item in value])
-    if isinstance(value, int) and not isinstance(value, bool):
-        return PropertyValue(float(value))
-    return PropertyValue(value)
+    return plain_value(value)
 
 
 def property_map(
@@ -368,7 +365,10 @@ class MeetProvider(Provider):
         await self._run(operations.delete, self._client, request.resource_id, props)
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        """``getSpace``: one ``spaces.get`` of ``spaces/<id>``, a meeting code or a URL."""
+        """``getSpace``: one ``spaces.get`` of ``spaces/<id>``, a meeting code or a URL;
+        ``getConferenceRecords``: see :mod:`pulumi_meet.plugin.records`."""
+        if request.tok == records.GET_CONFERENCE_RECORDS:
+            return await self._invoke_records(request)
         if request.tok != GET_SPACE:
             raise unknown_token(request.tok)
         args = plain_map(request.args)
@@ -388,6 +388,13 @@ class MeetProvider(Provider):
             space_ops.lookup_space, self._client, str(reference), str(owner) if owner else None
         )
         return InvokeResponse(return_value=property_map(outputs, secret_names(request.args)))
+
+    async def _invoke_records(self, request: InvokeRequest) -> InvokeResponse:
+        args, violations = records.arguments(plain_map(request.args))
+        if violations:
+            return InvokeResponse(failures=_failures(violations))
+        outputs = await self._run(records.invoke_outputs, self._client, args)
+        return InvokeResponse(return_value={k: property_value(v) for k, v in outputs.items()})
 
 
 def _has_unknown(value: Any) -> bool:

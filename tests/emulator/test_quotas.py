@@ -9,17 +9,10 @@ import pytest
 
 from pulumi_meet.emulator.exceptions import InvalidArgument, ResourceExhausted
 from pulumi_meet.emulator.quotas import GOOGLE_LIMITS, Quotas
+from tests.clock import FakeClock
 from tests.control import Control, MeetHttp
 
 Meet = Callable[..., MeetHttp]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _admit(quotas: Quotas, user: str = "a@x.com", app: str = "app", bucket: str = "read") -> None:
@@ -33,7 +26,7 @@ def test_google_limits_by_default() -> None:
 
 
 def test_sliding_window_and_retry_after() -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     quotas = Quotas(clock)
     quotas.configure({"windowSeconds": 10, "perUser": {"read": 2}})
     _admit(quotas)
@@ -59,7 +52,7 @@ def test_sliding_window_and_retry_after() -> None:
 
 
 def test_refused_requests_consume_nothing() -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     quotas = Quotas(clock)
     quotas.configure({"windowSeconds": 10, "perUser": {"write": 1}})
     _admit(quotas, bucket="write")
@@ -72,7 +65,7 @@ def test_refused_requests_consume_nothing() -> None:
 
 
 def test_users_projects_and_buckets_are_separate() -> None:
-    quotas = Quotas(Clock())
+    quotas = Quotas(FakeClock(1000.0))
     quotas.configure({"perUser": {"create": 1}, "perProject": {"create": 2}})
     _admit(quotas, "a@x.com", bucket="create")
     _admit(quotas, "a@x.com", bucket="read")

@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,9 +161,12 @@ class PluginHost(ProcessHost[provider_pb2_grpc.ResourceProviderStub]):
         self,
         env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
+        command: Sequence[str | os.PathLike[str]] = (PLUGIN,),
         *,
         sends_type: bool = True,
     ) -> None:
+        """``command`` is what runs before the engine's address (the console script by default;
+        ``python <plugin folder>`` as the Python language host starts a source-based plugin)."""
         from pulumi_meet.pacing import ledger
 
         self.engine = EngineLog()
@@ -174,11 +177,12 @@ class PluginHost(ProcessHost[provider_pb2_grpc.ResourceProviderStub]):
         )
         self.sends_type = sends_type
         """Whether resource requests carry ``type`` (today's engine) or leave it empty."""
+        self.command = list(command)
         self.calls: list[str] = []
         self._lock = threading.Lock()
 
     def argv(self) -> list[str]:
-        return [str(PLUGIN), self.engine.address]
+        return [*map(str, self.command), self.engine.address]
 
     # ------------------------------------------------------------------ calls
 
