@@ -169,7 +169,7 @@ class SlidingWindowLimiter:
 
 
 class Limiters:
-    """One process's limiters, one per endpoint x subject x bucket, shared by all its threads.
+    """A client state's limiters, one per endpoint x subject x bucket, shared by its threads.
 
     Held by the client state (`pulumi_meet.client.state.ClientState`): every client built with
     the same state paces against the same limiters; a fresh state has fresh quotas.
