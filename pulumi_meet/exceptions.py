@@ -54,6 +54,7 @@ __all__ = [
     "TransportError",
     "Unauthenticated",
     "Unavailable",
+    "unreadable_file",
 ]
 
 
@@ -231,3 +232,18 @@ class Unavailable(ApiError):
 
     default_http_status = 503
     default_status = "UNAVAILABLE"
+
+
+def unreadable_file(source: str, path: str, error: OSError | UnicodeDecodeError) -> str:
+    """The one wording of a file that cannot be read, whatever named it.
+
+    ``source`` is what named the file, as the user typed it: a flag (``--credentials``,
+    ``--from``) or a variable (``GOOGLE_APPLICATION_CREDENTIALS``). For example
+    ``--from: cannot read rooms.csv (no such file or directory)``.
+    """
+    if isinstance(error, UnicodeDecodeError):
+        byte = error.object[error.start : error.start + 1].hex()
+        reason = f"not UTF-8 text: byte 0x{byte} at offset {error.start}; save it as UTF-8"
+    else:
+        reason = (error.strerror or type(error).__name__).lower()
+    return f"{source}: cannot read {path} ({reason})"

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from pulumi_meet.cli.config import ClientOptions, cli_wording
-from pulumi_meet.cli.parser import PROG, Handler, UsageError, build_parser
+from pulumi_meet.cli.parser import PROG, Handler, InputError, UsageError, build_parser
 from pulumi_meet.cli.progress import LineSink
 from pulumi_meet.client import progress
 from pulumi_meet.exceptions import MeetError
@@ -65,7 +65,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with _debug_logging(err, debug), progress.installed(LineSink(err)):
             return handler(args, ClientOptions.from_namespace(args), out, err)
     except UsageError as error:  # found by the handler (options that exclude each other)
-        err.write(f"{PROG}: error: {error} (see '{PROG} --help')\n")
+        see = "" if isinstance(error, InputError) else f" (see '{PROG} --help')"
+        err.write(f"{PROG}: error: {error}{see}\n")
         return 2
     except MeetError as error:
         _fail(err, str(error), debug)

@@ -8,6 +8,7 @@ environment applies, as it does for the provider.
 from __future__ import annotations
 
 import argparse
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
@@ -24,7 +25,7 @@ from pulumi_meet.cli.config import (
     space_argument,
 )
 
-__all__ = ["PROG", "Handler", "UsageError", "build_parser"]
+__all__ = ["PROG", "Handler", "InputError", "UsageError", "build_parser"]
 
 PROG = "pulumi-meet"
 Handler = Callable[[argparse.Namespace, ClientOptions, TextIO, TextIO], int]
@@ -33,6 +34,11 @@ Handler = Callable[[argparse.Namespace, ClientOptions, TextIO, TextIO], int]
 
 class UsageError(Exception):
     """The command line itself is wrong (exit status 2)."""
+
+
+class InputError(UsageError):
+    """What an argument names cannot be used (a file missing, not UTF-8, not a CSV): exit 2, and
+    the message says why; ``--help`` would not help."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -167,16 +173,17 @@ def _adopt(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: T
         raise UsageError("give SPACE arguments or --from CSV, not both")
     if args.from_csv is not None:
         from pulumi_meet.cli.adopt_csv import adopt_from_csv
+        from pulumi_meet.cli.adopt_rows import read_csv
 
-        with args.from_csv as handle:
-            return adopt_from_csv(
-                options.settings(),
-                handle,
-                handle.name,
-                output_format=args.format,
-                out=out,
-                err=err,
-            )
+        text, source = read_csv(args.from_csv)
+        return adopt_from_csv(
+            options.settings(),
+            io.StringIO(text, newline=""),
+            source,
+            output_format=args.format,
+            out=out,
+            err=err,
+        )
     if args.format != "python":
         raise UsageError("--format yaml needs --from CSV")
     from pulumi_meet.cli.adopt import adopt
@@ -190,10 +197,10 @@ _ADOPT_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         {
             "dest": "from_csv",
             "metavar": "CSV",
-            "type": argparse.FileType("r", encoding="utf-8-sig"),
-            "help": "adopt the rooms listed in a CSV file (- for stdin): space (meeting code, "
-            "URL or spaces/<id>), owner e-mail, and optionally the resource name; the rooms "
-            "of every owner are resolved as that owner, paced, and grouped by owner",
+            "help": "adopt the rooms listed in a CSV file (- for stdin; UTF-8, at most 16 MiB): "
+            "space (meeting code, URL or spaces/<id>), owner e-mail, and optionally the resource "
+            "name; the rooms of every owner are resolved as that owner, paced, and grouped by "
+            "owner",
         },
     ),
     (

@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 
-
 # -------------------------------------------------------------------- helpers
 
 
@@ -223,6 +222,11 @@ def package_schema() -> dict[str, Any]:
         "repository": "https://github.com/pulumi-meet/pulumi-meet",
         "license": "Apache-2.0",
         "publisher": "pulumi-meet",
+        # What `pulumi package add github.com/pulumi-meet/pulumi-meet/provider` sets from the git
+        # URL: the same for a local path. No pluginDownloadURL: a release carries the wheel, not
+        # the per-platform plugin tarball the engine would download, and the git route records
+        # its own `git://` URL in the SDKs it generates (docs/plugin.md, "Why no download URL").
+        "namespace": "pulumi-meet",
         "meta": {"moduleFormat": "(.*)"},
         "config": {"variables": variables},
         "provider": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,11 +138,10 @@ def test_a_bad_update_mask_is_refused_before_any_request(
     assert control.calls() == []
 
 
-def test_the_method_table_matches_the_discovery_document(reference_dir: Path) -> None:
-    import json
-
-    discovery = json.loads((reference_dir / "meet.v2.discovery.json").read_text())
-    spaces = discovery["resources"]["spaces"]
+def test_the_method_table_matches_the_discovery_document(
+    meet_discovery: dict[str, Any],
+) -> None:
+    spaces = meet_discovery["resources"]["spaces"]
     documented = {f"spaces.{n}": m for n, m in spaces["methods"].items()}
     documented |= {f"members.{n}": m for n, m in spaces["resources"]["members"]["methods"].items()}
     for method in METHODS:
