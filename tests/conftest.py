@@ -15,9 +15,12 @@ import os
 import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from pulumi_meet.client.state import ClientState
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,18 +107,18 @@ def _undo_pulumi_pickler_patches() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _private_quota_ledger(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every test gets its own quota ledger as the default one.
+def client_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClientState]:
+    """Every test gets a fresh client state (no cached client, credential, limiter or ledger)
+    as the process's, with its own quota ledger as the default one; closed afterwards.
 
     The default ledger lives in the home directory and is shared by every pulumi-meet process:
     a test's calls would pace another test's, and nothing of a test run belongs in ~. Provider
     hosts and CLI subprocesses of the harness are given this file (MEET_QUOTA_LEDGER); the
     environment of this process is left alone, so Settings built with and without it agree.
     """
-    from pulumi_meet.pacing import ledger
+    from pulumi_meet.client.state import ClientState, use_state
 
     # Not in tmp_path: tests check that directory holds only what the command under test wrote.
     path = tmp_path_factory.mktemp("ledger") / "quota-ledger.sqlite"
-    monkeypatch.setattr(ledger, "DEFAULT_PATH", str(path))
+    with use_state(ClientState(ledger_path=str(path))) as state:
+        yield state

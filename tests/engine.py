@@ -359,11 +359,11 @@ class ProviderHost:
         engine: str | None = None,
     ) -> None:
         self.engine = engine
-        from pulumi_meet.pacing import ledger
+        from pulumi_meet.client.state import default_state
 
         self.env = {k: os.environ[k] for k in _SAFE_ENV_KEYS if k in os.environ}
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
-        self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
+        self.env["MEET_QUOTA_LEDGER"] = default_state().ledgers.default_path
         self.env.update(env or {})
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.python = python

@@ -174,11 +174,11 @@ class PluginHost:
     ) -> None:
         """``command`` is what runs before the engine's address (the console script by default;
         ``python <plugin folder>`` as the Python language host starts a source-based plugin)."""
-        from pulumi_meet.pacing import ledger
+        from pulumi_meet.client.state import default_state
 
         self.env = safe_environment()
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
-        self.env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH
+        self.env["MEET_QUOTA_LEDGER"] = default_state().ledgers.default_path
         self.env.update(env or {})
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.sends_type = sends_type
