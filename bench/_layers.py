@@ -16,7 +16,7 @@ Layers, outermost first (each includes the ones below it):
   and answer objects, the error wrappers);
 - ``executor``: the ``await`` of ``MeetProvider._run`` (the hop to a worker thread and back);
 - ``operation``: the operation function on the worker thread (``space_ops.create_space`` ...);
-- ``admission``: ``pacer.admit`` and ``Ticket.done`` (the in-process windows and the ledger);
+- ``admission``: ``Pacer.admit`` and ``Ticket.done`` (the in-process windows and the ledger);
   ``ledger``: the part of it spent in the SQLite quota ledger (``Ledger.admit``/``finish``);
 - ``http``: ``Transport._send`` (requests + urllib3 + the emulator's own time);
 - ``decode``: ``Transport._decode`` (the answer's JSON).
@@ -130,7 +130,7 @@ def _install() -> None:
             _record("executor", started, method)
 
     provider.MeetProvider._run = staticmethod(run)  # type: ignore[method-assign]
-    pacer.admit = _timed_sync("admission", pacer.admit)
+    pacer.Pacer.admit = _timed_sync("admission", pacer.Pacer.admit)  # type: ignore[method-assign]
     pacer.Ticket.done = _timed_sync("admission", pacer.Ticket.done)  # type: ignore[method-assign]
     SqliteLedger.admit = _timed_sync("ledger", SqliteLedger.admit)  # type: ignore[method-assign]
     SqliteLedger.finish = _timed_sync("ledger", SqliteLedger.finish)  # type: ignore[method-assign]

@@ -31,8 +31,8 @@ from typing import Any
 import pulumi_meet as meet
 from bench._env import PROJECT, STACK, EmulatorProcess, client_config, provider_host
 from pulumi_meet.cli.adopt_csv import adopt_from_csv
-from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.state import ClientState, use_state
 from tests.engine import (
     CapturedResource,
     Engine,
@@ -296,10 +296,10 @@ def _adopt(emulator: EmulatorProcess, workdir: Path, options: OrganisationOption
     out, err = io.StringIO(), io.StringIO()
 
     def work() -> int:
-        reset_clients()
-        code = adopt_from_csv(
-            settings, lines, "rooms.csv", output_format="python", out=out, err=err
-        )
+        with use_state(ClientState()):  # a fresh process's clients, limiters and ledgers
+            code = adopt_from_csv(
+                settings, lines, "rooms.csv", output_format="python", out=out, err=err
+            )
         return 0 if code == 0 and out.getvalue().count("meet.Space(") == len(lines) else 1
 
     name = f"adopt --from CSV, {options.adopt_rooms} rooms over {options.adopt_owners} owners"

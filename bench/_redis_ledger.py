@@ -1,6 +1,6 @@
 """Benchmark 7: the quota ledgers — what an admission costs, and an organisation on one Redis.
 
-- **Admission cost.** One call's pacing as the transport does it (`pacer.admit`, then the
+- **Admission cost.** One call's pacing as the transport does it (`Pacer.admit`, then the
   ticket's ``done``), N times with room to spare, through each ledger: none (``off``), the SQLite
   file, and a Redis on loopback; beside them the ledger's own ``admit`` alone. Median and p95.
 - **Organisation on Redis.** R rooms over O owners (the project's create bucket binds: O x U > P
@@ -23,8 +23,8 @@ from typing import Any
 import pulumi_meet as meet
 from bench._env import PROJECT, STACK, EmulatorProcess, client_config
 from bench._organisation import Run, _create_all, _run
-from pulumi_meet.pacing import pacer
-from pulumi_meet.pacing.ledger import Ledger, LedgerRefusal, NoLedger, reset_ledgers
+from pulumi_meet.pacing.ledger import Ledger, LedgerRefusal, NoLedger
+from pulumi_meet.pacing.pacer import Pacer, QuotaCall
 from pulumi_meet.pacing.quota import CREATE
 from pulumi_meet.pacing.redis_ledger import RedisLedger
 from pulumi_meet.pacing.sqlite_ledger import SqliteLedger
@@ -70,9 +70,8 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 def _admission_cost(ledger: Ledger, admissions: int) -> dict[str, Any]:
     """Pacer admission + done through `ledger`, and the ledger's admit + finish alone."""
-    call = pacer.QuotaCall(
-        "http://bench", "cost@example.com", "bench-project", CREATE, 1e9, 1e9, 60.0
-    )
+    pacer = Pacer()  # a fresh process's: no waiters, no turns, no announcements
+    call = QuotaCall("http://bench", "cost@example.com", "bench-project", CREATE, 1e9, 1e9, 60.0)
     paced, alone = [], []
     for _ in range(admissions):
         started = time.perf_counter()
@@ -90,7 +89,6 @@ def _admission_cost(ledger: Ledger, admissions: int) -> dict[str, Any]:
 
 
 def _costs(redis_url: str, workdir: Path, admissions: int) -> dict[str, Any]:
-    reset_ledgers()
     sqlite = SqliteLedger(workdir / "cost-ledger.sqlite")
     failures: list[str] = []
     redis = RedisLedger(redis_url, "loopback", failures.append, NoLedger)
@@ -103,7 +101,6 @@ def _costs(redis_url: str, workdir: Path, admissions: int) -> dict[str, Any]:
     finally:
         sqlite.close()
         redis.close()
-        pacer.reset_pacer()
     if failures:
         raise RuntimeError(f"the Redis ledger failed during the bench: {failures}")
     return costs

@@ -1,15 +1,14 @@
 """Fixtures every test package shares, and the public reference documents the tests check against.
 
 - ``emulator``: a fresh ``Emulator(db=":memory:")`` on a free 127.0.0.1 port, stopped after the
-  test (``emulator.base_url`` is ``http://127.0.0.1:PORT``); this process's Meet clients are
-  forgotten before and after, so none keeps talking to a stopped emulator.
+  test (``emulator.base_url`` is ``http://127.0.0.1:PORT``).
 - ``control``: a :class:`tests.control.Control` of that emulator: ``token``, ``post/put/get/delete``
   on any ``/emulator/v1/...`` path (decoded JSON, asserting HTTP 200), the request log (``calls``,
   ``methods``, ``clear``) and Meet calls made directly as a user (``as_user``, ``space``).
 - ``meet``: ``meet(email, scopes=..., app=...)`` is a :class:`tests.control.MeetHttp` calling the
   Meet API with a fresh token of that user (answers not asserted).
-- ``repo_root``; and, for every test, its own quota ledger and a pickler restored after it (see
-  the autouse fixtures below).
+- ``repo_root``; and, for every test, a fresh client state with its own quota ledger
+  (``client_state``) and a pickler restored after it (see the autouse fixtures below).
 - Google's discovery document for Meet v2 ships inside ``google-api-python-client`` (a test
   dependency): :func:`meet_discovery` reads it from there.
 - Pulumi's two JSON Schemas (the package metaschema and the ``Pulumi.yaml`` schema) ship in no
@@ -25,13 +24,15 @@ import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.emulator import Emulator
 from tests.control import Control, MeetHttp, mint_token
+
+if TYPE_CHECKING:
+    from pulumi_meet.client.state import ClientState
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,29 +119,27 @@ def _undo_pulumi_pickler_patches() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _private_quota_ledger(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every test gets its own quota ledger as the default one.
+def client_state(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClientState]:
+    """Every test gets a fresh client state (no cached client, credential, limiter or ledger)
+    as the process's, with its own quota ledger as the default one; closed afterwards.
 
     The default ledger lives in the home directory and is shared by every pulumi-meet process:
     a test's calls would pace another test's, and nothing of a test run belongs in ~. Provider
     hosts and CLI subprocesses of the harness are given this file (MEET_QUOTA_LEDGER); the
     environment of this process is left alone, so Settings built with and without it agree.
     """
-    from pulumi_meet.pacing import ledger
+    from pulumi_meet.client.state import ClientState, use_state
 
     # Not in tmp_path: tests check that directory holds only what the command under test wrote.
     path = tmp_path_factory.mktemp("ledger") / "quota-ledger.sqlite"
-    monkeypatch.setattr(ledger, "DEFAULT_PATH", str(path))
+    with use_state(ClientState(ledger_path=str(path))) as state:
+        yield state
 
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    reset_clients()
     with Emulator(db=":memory:") as running:
         yield running
-    reset_clients()
 
 
 @pytest.fixture

@@ -341,10 +341,10 @@ class ProviderHost(ProcessHost[provider_pb2_grpc.ResourceProviderStub]):
         python: str = sys.executable,
         engine: str | None = None,
     ) -> None:
-        from pulumi_meet.pacing import ledger
+        from pulumi_meet.client.state import default_state
 
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
-        own = {"MEET_QUOTA_LEDGER": ledger.DEFAULT_PATH, **(env or {})}
+        own = {"MEET_QUOTA_LEDGER": default_state().ledgers.default_path, **(env or {})}
         super().__init__(
             own,
             cwd,

@@ -63,10 +63,11 @@ class Endpoints:
         return "the token endpoint named by the credentials", _TOKEN_FIX
 
 
-def resolve_endpoints(settings: Settings) -> Endpoints:
-    """The endpoints for `settings`; starts the embedded emulator when configured (lazily)."""
+def resolve_endpoints(settings: Settings, google: Endpoints | None = None) -> Endpoints:
+    """The endpoints for `settings` (`google`: where Google's services are, None: Google's own
+    addresses); starts the embedded emulator when configured (lazily)."""
     if settings.emulator_host is None:
-        return Endpoints.google()
+        return google or Endpoints.google()
     if settings.emulator_host == EMBEDDED:
         return Endpoints.for_emulator(_embedded.embedded_base_url())
     return Endpoints.for_emulator(settings.emulator_host)

@@ -20,7 +20,9 @@ same for an emulator and for Google; this module only chooses how to obtain toke
 Each credential kind lives in its own module; this one chooses between them.
 
 Nothing here runs before the first API call. Every credential object is wrapped in a
-`SharedCredentials` that serialises refreshes, so N threads sharing an identity fetch one token.
+`SharedCredentials` that serialises refreshes, so N threads sharing an identity fetch one token;
+a `CredentialCache` (held by the client state, `pulumi_meet.client.state`) keeps one per
+identity, so the token is fetched once per identity however many clients act as it.
 """
 
 from __future__ import annotations
@@ -58,14 +60,13 @@ from pulumi_meet.exceptions import ConfigurationError, CredentialsError, Transpo
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
     "Authorization",
+    "CredentialCache",
     "EmulatorTokenCredentials",
     "Endpoints",
     "KeylessDelegatedCredentials",
     "SharedCredentials",
     "application_default_credentials",
-    "authorization_for",
     "load_credentials",
-    "reset_authorizations",
     "resolve_endpoints",
 ]
 
@@ -141,32 +142,64 @@ class Authorization:
         return tokeninfo_email(self.credentials, self.endpoints.tokeninfo_uri, self.description)
 
 
-_AUTHORIZATIONS: dict[tuple[Any, ...], Authorization] = {}
-_BASE_CREDENTIALS: dict[Settings, SharedCredentials] = {}
-_CACHE_LOCK = threading.RLock()
+_Loader = Callable[[], google.auth.credentials.Credentials]
 
 
-def reset_authorizations() -> None:
-    """Forget every cached credential (tests)."""
-    with _CACHE_LOCK:
-        _AUTHORIZATIONS.clear()
-        _BASE_CREDENTIALS.clear()
+class CredentialCache:
+    """Every identity's authorization, built once and shared by the clients of one state.
 
-
-def authorization_for(settings: Settings, owner: str | None) -> Authorization:
-    """The (cached) authorization that acts as the resource's `owner`, or, when None, as the
-    configured user (`identity.acting_user`); no network call except tokeninfo.
-
-    Raises ConfigurationError when the credentials cannot act for that user: a service account
-    with no user to act for, or user credentials of someone else.
+    `default_credentials` finds Application Default Credentials (when neither
+    `meet:credentials` nor ``GOOGLE_APPLICATION_CREDENTIALS`` is set); `google` is where Google's
+    services are. Both are parameters so a program (or a test) can say what its machine has.
     """
-    acting = acting_user(settings, owner)
-    endpoints = resolve_endpoints(settings)
-    with _CACHE_LOCK:
-        authorization = _build_authorization(settings, endpoints, acting)
-    if acting is not None and authorization.identity() != acting.email:
-        raise _cannot_act_for(authorization.identity(), acting)
-    return authorization
+
+    def __init__(
+        self,
+        default_credentials: _Loader = application_default_credentials,
+        google: Endpoints | None = None,
+    ) -> None:
+        self.default_credentials = default_credentials
+        self.google = google or Endpoints.google()
+        self._authorizations: dict[tuple[Any, ...], Authorization] = {}
+        self._base: dict[Settings, SharedCredentials] = {}
+        self._lock = threading.RLock()
+
+    def authorization_for(self, settings: Settings, owner: str | None) -> Authorization:
+        """The (cached) authorization that acts as the resource's `owner`, or, when None, as
+        the configured user (`identity.acting_user`); no network call except tokeninfo.
+
+        Raises ConfigurationError when the credentials cannot act for that user: a service
+        account with no user to act for, or user credentials of someone else.
+        """
+        acting = acting_user(settings, owner)
+        endpoints = resolve_endpoints(settings, self.google)
+        with self._lock:
+            authorization = _build_authorization(self, settings, endpoints, acting)
+        if acting is not None and authorization.identity() != acting.email:
+            raise _cannot_act_for(authorization.identity(), acting)
+        return authorization
+
+    def cached(self, key: tuple[Any, ...], build: Callable[[], Authorization]) -> Authorization:
+        """The authorization kept under `key`, built by `build` the first time (under the lock
+        `authorization_for` holds)."""
+        authorization = self._authorizations.get(key)
+        if authorization is None:
+            authorization = self._authorizations[key] = build()
+        return authorization
+
+    def base_credentials(self, settings: Settings) -> SharedCredentials:
+        """The configured credentials as Google issued them (google-auth loads them, sends
+        nothing)."""
+        shared = self._base.get(settings)
+        if shared is None:
+            info = settings.credentials_info()
+            path = settings.google_application_credentials
+            if info is None and path:
+                info = read_credentials_file(path)
+            credentials = self.default_credentials() if info is None else load_credentials(info)
+            label = getattr(credentials, "service_account_email", None) or "the configured user"
+            shared = self._base[settings] = SharedCredentials(credentials, str(label), _LOGIN_HELP)
+        return shared
 
 
 def _cannot_act_for(identity: str, acting: ActingUser) -> ConfigurationError:
@@ -186,12 +219,12 @@ def _cannot_act_for(identity: str, acting: ActingUser) -> ConfigurationError:
 
 
 def _build_authorization(
-    settings: Settings, endpoints: Endpoints, acting: ActingUser | None
+    cache: CredentialCache, settings: Settings, endpoints: Endpoints, acting: ActingUser | None
 ) -> Authorization:
     if emulator_mints_tokens(settings):
         assert acting is not None, "acting_user names a user whenever the emulator mints tokens"
         email = acting.email
-        return _cached(
+        return cache.cached(
             (settings, endpoints, "emulator", email),
             lambda: Authorization(
                 SharedCredentials(
@@ -203,16 +236,16 @@ def _build_authorization(
                 f"emulator user {email}",
             ),
         )
-    base = _base_credentials(settings)
+    base = cache.base_credentials(settings)
     if endpoints.emulator:
-        return _rehearsal(settings, endpoints, acting, base)
+        return _rehearsal(cache, settings, endpoints, acting, base)
     if _is_user_credentials(base.inner):
-        return _cached(
+        return cache.cached(
             (settings, endpoints, "user"),
             lambda: Authorization(base, endpoints, None, "user credentials"),
         )
     subject = _delegation_subject(base, acting)
-    return _cached(
+    return cache.cached(
         (settings, endpoints, "delegated", subject),
         lambda: Authorization(
             SharedCredentials(
@@ -244,7 +277,11 @@ def _delegation_subject(base: SharedCredentials, acting: ActingUser | None) -> s
 
 
 def _rehearsal(
-    settings: Settings, endpoints: Endpoints, acting: ActingUser | None, base: SharedCredentials
+    cache: CredentialCache,
+    settings: Settings,
+    endpoints: Endpoints,
+    acting: ActingUser | None,
+    base: SharedCredentials,
 ) -> Authorization:
     """`meet:credentials` in front of an emulator: the same identity as production, and no
     secret sent unless the emulator proves it issued the credentials (`_rehearsal`)."""
@@ -259,7 +296,7 @@ def _rehearsal(
             endpoints,
             settings.scopes,
             subject=subject,
-            email=(lambda: subject) if subject else (lambda: _login_address(info, base)),
+            email=(lambda: subject) if subject else (lambda: _login_address(info, base, at_google)),
             app=project if isinstance(project, str) else None,
         )
         if subject is None:
@@ -269,10 +306,11 @@ def _rehearsal(
         shared = SharedCredentials(credentials, subject, help_text)
         return Authorization(shared, endpoints, subject, f"{_account(base)} acting for {subject}")
 
-    return _cached((settings, endpoints, "rehearsal", subject), build)
+    at_google = cache.google
+    return cache.cached((settings, endpoints, "rehearsal", subject), build)
 
 
-def _login_address(info: Mapping[str, Any], base: SharedCredentials) -> str:
+def _login_address(info: Mapping[str, Any], base: SharedCredentials, at_google: Endpoints) -> str:
     """Whom a login the emulator did not issue acts as: its ``account``, else Google's word.
 
     Asking Google sends the refresh token where production sends it, never to the emulator.
@@ -280,7 +318,6 @@ def _login_address(info: Mapping[str, Any], base: SharedCredentials) -> str:
     account = info.get("account")
     if isinstance(account, str) and "@" in account:
         return account.lower()
-    at_google = Endpoints.google()
     try:
         return tokeninfo_email(base, at_google.tokeninfo_uri, "user credentials")
     except google.auth.exceptions.GoogleAuthError as error:
@@ -302,26 +339,3 @@ def _delegated(
         ).with_subject(subject)
         return scoped
     return KeylessDelegatedCredentials(base, subject, settings.scopes, endpoints)
-
-
-def _cached(key: tuple[Any, ...], build: Callable[[], Authorization]) -> Authorization:
-    authorization = _AUTHORIZATIONS.get(key)
-    if authorization is None:
-        authorization = _AUTHORIZATIONS[key] = build()
-    return authorization
-
-
-def _base_credentials(settings: Settings) -> SharedCredentials:
-    """The configured credentials as Google issued them (google-auth loads them, sends nothing)."""
-    shared = _BASE_CREDENTIALS.get(settings)
-    if shared is None:
-        info = settings.credentials_info()
-        path = settings.google_application_credentials
-        if info is None and path:
-            info = read_credentials_file(path)
-        credentials = application_default_credentials() if info is None else load_credentials(info)
-        label = getattr(credentials, "service_account_email", None) or "the configured user"
-        shared = _BASE_CREDENTIALS[settings] = SharedCredentials(
-            credentials, str(label), _LOGIN_HELP
-        )
-    return shared

@@ -10,9 +10,10 @@ production deploy acts as:
 3. only when an emulator mints the tokens (an emulator host and no ``meet:credentials``):
    ``meet:user``, else ``developer@example.com``.
 
-When none applies, the credentials decide (see ``auth.authorization_for``): a user login acts as
-itself, a service account has nobody to act for and is refused. A user login named to act for
-someone else by 1 or 2 is refused as well: rooms must not silently get another owner.
+When none applies, the credentials decide (see ``auth.CredentialCache.authorization_for``): a
+user login acts as itself, a service account has nobody to act for and is refused. A user login
+named to act for someone else by 1 or 2 is refused as well: rooms must not silently get another
+owner.
 
 Nothing here touches the network.
 """

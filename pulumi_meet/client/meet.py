@@ -1,25 +1,26 @@
 """MeetClient: one method per Meet API method, camelCase JSON dicts in and out.
 
-``get_client(settings, acting_as)`` returns the process's client for that identity; building it
-makes no network call and resolves no credentials (the first API call does). Clients are safe to
-share between threads.
+``get_client(settings, acting_as)`` returns the process's client for that identity (kept by the
+process's `pulumi_meet.client.state.ClientState`, whose caches, clock and randomness every client
+built with it shares); building it makes no network call and resolves no credentials (the first
+API call does). Clients are safe to share between threads.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from pulumi_meet.client.records import ConferenceRecordReads
 from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
+from pulumi_meet.client.state import ClientState, default_state
 from pulumi_meet.client.transport import ApiMethod, Transport
 from pulumi_meet.core.references import is_meeting_code
 from pulumi_meet.exceptions import InvalidArgument, MeetingCodeNotFound, NotFound
 from pulumi_meet.pacing.quota import CREATE, READ, WRITE
 
-__all__ = ["METHODS", "MeetClient", "get_client", "reset_clients"]
+__all__ = ["METHODS", "MeetClient", "get_client"]
 
 _ANY_SPACE_READ = (SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS)
 _MEMBER_READ = (SCOPE_CREATED, SCOPE_READONLY)
@@ -79,12 +80,20 @@ def _mask(update_mask: Sequence[str]) -> str:
 
 
 class MeetClient(ConferenceRecordReads):
-    """The Meet REST API v2 (spaces, members, conference records) as one identity."""
+    """The Meet REST API v2 (spaces, members, conference records) as one identity.
 
-    def __init__(self, settings: Settings, acting_as: str | None = None) -> None:
+    Built with a `ClientState` (None: the process's), whose credentials, pacing, ledgers, clock,
+    sleep and random source its calls use; `ClientState.client` keeps one per identity.
+    """
+
+    def __init__(
+        self, settings: Settings, acting_as: str | None = None, *, state: ClientState | None = None
+    ) -> None:
         self.settings = settings
         self.acting_as = acting_as
-        self._transport = Transport(settings, acting_as)
+        self.state = state if state is not None else default_state()
+        # The transport reads the state's clock, sleep and random source, and its caches.
+        self._transport = Transport(settings, acting_as, self.state)
 
     @property
     def identity(self) -> str:
@@ -179,33 +188,10 @@ class MeetClient(ConferenceRecordReads):
         self._transport.call(MEMBERS_DELETE, _path(MEMBERS_DELETE, name), resource=name)
 
 
-_CLIENTS: dict[tuple[Settings, str | None], MeetClient] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
 def get_client(settings: Settings, acting_as: str | None = None) -> MeetClient:
-    """The process's client for `settings` acting as `acting_as` (default identity if None).
+    """The process's client for `settings` acting as `acting_as` (default identity if None):
+    `ClientState.client` of `default_state`.
 
     No network call and no credential resolution happen here; the first API call does both.
     """
-    key = (settings, acting_as.lower() if acting_as else None)
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(key)
-        if client is None:
-            client = _CLIENTS[key] = MeetClient(settings, key[1])
-        return client
-
-
-def reset_clients() -> None:
-    """Forget every cached client, credential and limiter (tests; a fresh emulator)."""
-    from pulumi_meet.client import auth as _auth
-    from pulumi_meet.pacing import ledger as _ledger
-    from pulumi_meet.pacing import pacer as _pacer
-    from pulumi_meet.pacing import window as _window
-
-    with _CLIENTS_LOCK:
-        _CLIENTS.clear()
-    _auth.reset_authorizations()
-    _window.reset_limiters()
-    _pacer.reset_pacer()
-    _ledger.reset_ledgers()
+    return default_state().client(settings, acting_as)

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import random
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,13 +43,13 @@ from pulumi_meet.client.retry import (
     parse_retry_after,
 )
 from pulumi_meet.client.settings import EMBEDDED, LEDGER_OFF, Settings
+from pulumi_meet.client.state import ClientState
 from pulumi_meet.exceptions import Cancelled, CredentialsError, TransportError
 from pulumi_meet.pacing import pacer as _pacer
-from pulumi_meet.pacing.ledger import Ledger, open_ledger
+from pulumi_meet.pacing.ledger import Ledger
 from pulumi_meet.pacing.quota import QuotaBucket, quota_project
 
 __all__ = [
-    "JITTER",
     "LOOPBACK_REFUSED_SECONDS",
     "ApiMethod",
     "CallContext",
@@ -60,8 +58,6 @@ __all__ = [
 ]
 
 _LOGGER = logging.getLogger("pulumi_meet")
-# The process's source of backoff jitter (one object, so tests can replace its draws).
-JITTER = random.Random()
 LOOPBACK_REFUSED_SECONDS = 2.0
 """How long a refused connection to a loopback address is retried. Nothing listening on this
 machine is not a flaky network: an emulator being restarted comes back within this, a wrong
@@ -109,22 +105,19 @@ def _is_loopback(url: str) -> bool:
 
 
 class Transport:
-    """Sends API calls as one identity; shared by every thread, lazy until the first call."""
+    """Sends API calls as one identity; shared by every thread, lazy until the first call.
 
-    def __init__(
-        self,
-        settings: Settings,
-        acting_as: str | None = None,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = cancellation.sleep,
-        rng: random.Random | None = None,
-    ) -> None:
+    `state` (`pulumi_meet.client.state.ClientState`) gives it the credential cache, the pacer,
+    the ledgers, and the clock, sleep and random source its retries read.
+    """
+
+    def __init__(self, settings: Settings, acting_as: str | None, state: ClientState) -> None:
         self.settings = settings
         self.acting_as = acting_as
-        self._clock = clock
-        self._sleep = sleep
-        self._rng = rng or JITTER
+        self._state = state
+        self._clock = state.clock
+        self._sleep = state.sleep
+        self._rng = state.rng
         self._policy = RetryPolicy(
             max_attempts=settings.max_retry_attempts,
             max_duration_seconds=settings.max_retry_duration_seconds,
@@ -139,7 +132,9 @@ class Transport:
         """Resolve the credentials (first call only; raises ConfigurationError early)."""
         with self._lock:
             if self._authorization is None:
-                self._authorization = _auth.authorization_for(self.settings, self.acting_as)
+                self._authorization = self._state.credentials.authorization_for(
+                    self.settings, self.acting_as
+                )
             return self._authorization
 
     @property
@@ -186,7 +181,7 @@ class Transport:
             return None
         if self.settings.emulator_host == EMBEDDED:
             return None  # an emulator of this process alone: no other process shares its quota
-        return open_ledger(
+        return self._state.ledgers.open(
             self.settings.quota_ledger, lambda text: progress.report("warning", text)
         )
 
@@ -225,7 +220,7 @@ class Transport:
         """One attempt: the answer, or the delay before the next attempt (raises when done)."""
         method = request.method
         try:
-            admission = _pacer.admit(quota, ledger)
+            admission = self._state.pacer.admit(quota, ledger)
         except cancellation.WaitCancelled:
             _raise_if_cancelled(context)
             raise

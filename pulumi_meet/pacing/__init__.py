@@ -16,6 +16,10 @@ decides *how*):
   at once, owners taking turns at the project's limit, waits said through
   `pulumi_meet.client.progress`.
 
+None of them keeps a cache of its own: the limiters (`window.Limiters`), the pacer
+(`pacer.Pacer`) and the open ledgers (`ledger.Ledgers`) a process shares are held by its client
+state (`pulumi_meet.client.state.ClientState`).
+
 Imports run one way: quota <- window <- pacer -> ledger <- sqlite_ledger / redis_ledger; the
 settings import the quota table and the ledger's setting check, never the reverse.
 """

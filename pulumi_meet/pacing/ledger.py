@@ -45,12 +45,11 @@ __all__ = [
     "LedgerKey",
     "LedgerRefusal",
     "LedgerSpec",
+    "Ledgers",
     "NoLedger",
     "Slot",
     "ledger_setting",
-    "open_ledger",
     "parse_ledger",
-    "reset_ledgers",
 ]
 
 DEFAULT_PATH = "~/.pulumi-meet/quota-ledger.sqlite"
@@ -202,10 +201,10 @@ def _redis_where(text: str) -> str:
     return f"{host}:{port}"
 
 
-def parse_ledger(text: str | None) -> LedgerSpec:
-    """`meet:quotaLedger` as a `LedgerSpec` (None: `DEFAULT_PATH`); ConfigurationError when
-    it cannot mean anything (an unknown scheme, a malformed URL, ``~user`` of no user)."""
-    value = (text or "").strip() or DEFAULT_PATH
+def parse_ledger(text: str | None, default: str = DEFAULT_PATH) -> LedgerSpec:
+    """`meet:quotaLedger` as a `LedgerSpec` (None: `default`); ConfigurationError when it
+    cannot mean anything (an unknown scheme, a malformed URL, ``~user`` of no user)."""
+    value = (text or "").strip() or default
     if value.lower() == _OFF:
         return LedgerSpec("off", _OFF, _OFF)
     scheme = value.partition("://")[0].lower() if "://" in value else ""
@@ -239,46 +238,55 @@ def ledger_setting(text: str | None) -> str | None:
     return _with_password(text, lambda password: _hide(_reveal(password)))
 
 
-# ------------------------------------------------------------------ the process's ledgers
-
-_LEDGERS: dict[str, Ledger] = {}
-_LEDGERS_LOCK = threading.Lock()
+# ------------------------------------------------------------------ the open ledgers
 
 
-def open_ledger(text: str | None, on_failure: Callable[[str], None]) -> Ledger:
-    """The process's ledger for `meet:quotaLedger` = `text` (one per setting; None: the
-    default file). One that cannot be used is reported once through `on_failure`, and pacing
-    stays in this process (a Redis that is down is tried again: see `RedisLedger`)."""
-    try:
-        spec = parse_ledger(text)
-    except ConfigurationError as error:  # Settings checked it: only a changed environment
-        on_failure(str(error))
-        spec = LedgerSpec("off", _OFF, _OFF)
-    with _LEDGERS_LOCK:
-        ledger = _LEDGERS.get(spec.location)
-        if ledger is None:
-            ledger = _LEDGERS[spec.location] = _open(spec, on_failure)
-        return ledger
+class Ledgers:
+    """The ledgers a client state opened, one per setting (held by
+    `pulumi_meet.client.state.ClientState`; `close` releases their connections).
 
+    `default_path` is the file an unset `meet:quotaLedger` means (`DEFAULT_PATH`).
+    """
 
-def _open(spec: LedgerSpec, on_failure: Callable[[str], None]) -> Ledger:
-    if spec.kind == "off":
-        return NoLedger()
-    if spec.kind == "redis":
-        from pulumi_meet.pacing.redis_ledger import RedisLedger
+    def __init__(self, default_path: str = DEFAULT_PATH) -> None:
+        self.default_path = default_path
+        self._ledgers: dict[str, Ledger] = {}
+        self._lock = threading.Lock()
 
-        return RedisLedger(
-            spec.location, spec.where, on_failure, lambda: open_ledger(None, on_failure)
-        )
-    from pulumi_meet.pacing.sqlite_ledger import open_sqlite_ledger
+    def open(self, text: str | None, on_failure: Callable[[str], None]) -> Ledger:
+        """The ledger for `meet:quotaLedger` = `text` (None: the default file), opened once.
 
-    return open_sqlite_ledger(spec.location, on_failure)
+        One that cannot be used is reported once through `on_failure`, and pacing stays in this
+        process (a Redis that is down is tried again: see `RedisLedger`).
+        """
+        try:
+            spec = parse_ledger(text, self.default_path)
+        except ConfigurationError as error:  # Settings checked it: only a changed environment
+            on_failure(str(error))
+            spec = LedgerSpec("off", _OFF, _OFF)
+        with self._lock:
+            ledger = self._ledgers.get(spec.location)
+            if ledger is None:
+                ledger = self._ledgers[spec.location] = self._open(spec, on_failure)
+            return ledger
 
+    def _open(self, spec: LedgerSpec, on_failure: Callable[[str], None]) -> Ledger:
+        if spec.kind == "off":
+            return NoLedger()
+        if spec.kind == "redis":
+            from pulumi_meet.pacing.redis_ledger import RedisLedger
 
-def reset_ledgers() -> None:
-    """Close and forget every open ledger (tests)."""
-    with _LEDGERS_LOCK:
-        ledgers = list(_LEDGERS.values())
-        _LEDGERS.clear()
-    for ledger in ledgers:
-        ledger.close()
+            return RedisLedger(
+                spec.location, spec.where, on_failure, lambda: self.open(None, on_failure)
+            )
+        from pulumi_meet.pacing.sqlite_ledger import open_sqlite_ledger
+
+        return open_sqlite_ledger(spec.location, on_failure)
+
+    def close(self) -> None:
+        """Close and forget every open ledger (idempotent)."""
+        with self._lock:
+            ledgers = list(self._ledgers.values())
+            self._ledgers.clear()
+        for ledger in ledgers:
+            ledger.close()

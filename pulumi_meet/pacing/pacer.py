@@ -1,8 +1,8 @@
 """The pacer: every call admitted against its user's and its project's quota, fairly, visibly.
 
 One call spends one slot of its user's bucket and one of its project's bucket (`QuotaCall`).
-`admit` blocks until both in-process limiters (`pulumi_meet.pacing.window`) have room and until
-the ledger (`pulumi_meet.pacing.ledger`: none, a machine's SQLite file, or a Redis shared by
+`Pacer.admit` blocks until both in-process limiters (`pulumi_meet.pacing.window`) have room and
+until the ledger (`pulumi_meet.pacing.ledger`: none, a machine's SQLite file, or a Redis shared by
 machines) says other processes left room too; then it counts the call everywhere at once, so no
 slot is held while waiting for another.
 
@@ -25,15 +25,16 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pulumi_meet.client import cancellation, progress
 from pulumi_meet.pacing.ledger import Ledger, LedgerKey, LedgerRefusal, NoLedger, Slot
 from pulumi_meet.pacing.quota import QuotaBucket, capacity_per_window
-from pulumi_meet.pacing.window import Admission, SlidingWindowLimiter, get_limiter
+from pulumi_meet.pacing.window import Admission, Limiters, SlidingWindowLimiter
 
-__all__ = ["QuotaCall", "Ticket", "admit", "reset_pacer"]
+__all__ = ["Pacer", "QuotaCall", "Ticket"]
 
 _ANNOUNCE_MIN_WAIT = 1.0  # shorter waits are not worth a message
 _MAX_SLEEP = 5.0  # re-check at least this often (another process's rows may expire)
@@ -71,12 +72,12 @@ class QuotaCall:
             ),
         )
 
-    def limiters(self) -> tuple[SlidingWindowLimiter, SlidingWindowLimiter]:
-        """The process's limiters of the user's and the project's bucket."""
+    def limiters(self, limiters: Limiters) -> tuple[SlidingWindowLimiter, SlidingWindowLimiter]:
+        """The limiters (of `limiters`) of the user's and the project's bucket."""
         window = self.window_seconds
         name = self.bucket.name
-        user = get_limiter(self.endpoint, self.identity, name, self.user_per_minute, window)
-        project = get_limiter(
+        user = limiters.get(self.endpoint, self.identity, name, self.user_per_minute, window)
+        project = limiters.get(
             self.endpoint, self.project, name, self.project_per_minute, window, scope="project"
         )
         return user, project
@@ -104,7 +105,7 @@ class Ticket:
 
     def __init__(
         self,
-        pacer: _Pacer,
+        pacer: Pacer,
         admissions: tuple[Admission, Admission],
         limiters: tuple[SlidingWindowLimiter, SlidingWindowLimiter],
         ledger: Ledger,
@@ -162,10 +163,16 @@ class _Wait:
     shared: bool = False
 
 
-class _Pacer:
-    """The process's pacer; one per process (`admit`)."""
+class Pacer:
+    """Admits calls against `limiters` and a ledger; one per client state, shared by its threads.
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    A cancellation (`pulumi_meet.client.cancellation`) wakes every wait for quota at once.
+    """
+
+    def __init__(
+        self, limiters: Limiters | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limiters = limiters if limiters is not None else Limiters(clock)
         self._clock = clock
         self._cond = threading.Condition()
         self._waiting: dict[SlidingWindowLimiter, list[_Waiter]] = {}
@@ -173,26 +180,32 @@ class _Pacer:
         self._sequence = itertools.count()
         self._announced: dict[tuple[str, str], float] = {}
         self._plans: dict[QuotaCall, _Plan] = {}
+        # A cancelled wait for quota ends now, not at its next poll. Held weakly: a pacer of a
+        # state nobody uses any more is not kept alive by the process's cancellation.
+        alive = weakref.ref(self)
 
-    def reset(self) -> None:
-        with self._cond:
-            self._waiting.clear()
-            self._served.clear()
-            self._announced.clear()
-            self._plans.clear()
+        def wake() -> None:
+            pacer = alive()
+            if pacer is not None:
+                pacer.wake()
+
+        cancellation.on_cancel(wake)
 
     def _plan(self, call: QuotaCall) -> _Plan:
         plan = self._plans.get(call)
         if plan is None:
-            # Racing threads build equal plans: get_limiter hands both the same limiters.
-            plan = self._plans[call] = _Plan(*call.limiters(), call.ledger_keys())
+            # Racing threads build equal plans: `Limiters.get` hands both the same limiters.
+            plan = self._plans[call] = _Plan(*call.limiters(self.limiters), call.ledger_keys())
         return plan
 
     def wake(self) -> None:
         with self._cond:
             self._cond.notify_all()
 
-    def admit(self, call: QuotaCall, ledger: Ledger) -> Ticket:
+    def admit(self, call: QuotaCall, ledger: Ledger | None = None) -> Ticket:
+        """Block until `call` may be sent within every quota it spends (in this pacer's limiters
+        and in `ledger`, None: this process alone), then count it."""
+        ledger = ledger or _NO_LEDGER
         plan = self._plan(call)
         project = plan.project
         waiter = _Waiter(call.identity.lower(), plan.user, project, plan.keys, next(self._sequence))
@@ -298,18 +311,3 @@ class _Pacer:
             f"waiting {max(1, round(wait.seconds))} s for {call.describe(wait.scope)}{shared}; "
             f"{queued} {call.bucket.noun} queued"
         )
-
-
-_PACER = _Pacer()
-cancellation.on_cancel(_PACER.wake)  # a cancelled wait for quota ends now, not at its next poll
-
-
-def admit(call: QuotaCall, ledger: Ledger | None = None) -> Ticket:
-    """Block until `call` may be sent within every quota it spends (in this process and in
-    `ledger`, None: this process alone), then count it."""
-    return _PACER.admit(call, ledger or _NO_LEDGER)
-
-
-def reset_pacer() -> None:
-    """A fresh pacer (tests): no waiters, no turns, no announcements."""
-    _PACER.reset()

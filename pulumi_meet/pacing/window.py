@@ -2,7 +2,8 @@
 
 Google counts requests per minute in three buckets (`pulumi_meet.pacing.quota`), per user and
 per project (``meet-api-behaviour.md`` "Quotas"). One `SlidingWindowLimiter` per endpoint x
-subject (a user, or a project) x bucket, shared by every thread of the process, has room only
+subject (a user, or a project) x bucket (`Limiters`, held by the client state and shared by every
+thread that uses it), has room only
 while fewer than `capacity` requests were seen in the last `window` seconds. The pacer
 (`pulumi_meet.pacing.pacer`) asks both limiters of a call, then counts it in both; it never
 blocks here.
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 
 from pulumi_meet.pacing.quota import bucket_named, capacity_per_window
 
-__all__ = ["Admission", "SlidingWindowLimiter", "get_limiter", "reset_limiters"]
+__all__ = ["Admission", "Limiters", "SlidingWindowLimiter"]
 
 _MIN_CAPACITY_FACTOR = 1 / 16
 _POLL_SECONDS = 0.05  # re-check interval while every admitted request is still in flight
@@ -167,36 +168,42 @@ class SlidingWindowLimiter:
         return max(_POLL_SECONDS / 5, finished[index] + self.window_seconds + self._margin - now)
 
 
-_LIMITERS: dict[tuple[str, str, str, str, int, float], SlidingWindowLimiter] = {}
-_LIMITERS_LOCK = threading.Lock()
+class Limiters:
+    """A client state's limiters, one per endpoint x subject x bucket, shared by its threads.
 
-
-def get_limiter(
-    endpoint: str,
-    subject: str,
-    bucket: str,
-    per_minute: float,
-    window_seconds: float,
-    *,
-    scope: str = "user",
-) -> SlidingWindowLimiter:
-    """The process-wide limiter of one endpoint x subject x bucket.
-
-    `subject` is a user's e-mail (`scope` ``user``) or a project's label (`scope` ``project``).
-    `per_minute` is the quota rate; the capacity is what that rate allows in one window of
-    `window_seconds` (Google's window is 60 s; emulator tests compress it), at least one.
+    Held by the client state (`pulumi_meet.client.state.ClientState`): every client built with
+    the same state paces against the same limiters; a fresh state has fresh quotas.
     """
-    bucket_named(bucket)  # ValueError for a bucket Meet does not have
-    capacity = capacity_per_window(per_minute, window_seconds)
-    key = (endpoint, scope, subject.lower(), bucket, capacity, window_seconds)
-    with _LIMITERS_LOCK:
-        limiter = _LIMITERS.get(key)
-        if limiter is None:
-            limiter = _LIMITERS[key] = SlidingWindowLimiter(capacity, window_seconds)
-        return limiter
 
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._limiters: dict[tuple[str, str, str, str, int, float], SlidingWindowLimiter] = {}
+        self._lock = threading.Lock()
 
-def reset_limiters() -> None:
-    """Forget every limiter (tests; a fresh emulator has fresh quotas)."""
-    with _LIMITERS_LOCK:
-        _LIMITERS.clear()
+    def get(
+        self,
+        endpoint: str,
+        subject: str,
+        bucket: str,
+        per_minute: float,
+        window_seconds: float,
+        *,
+        scope: str = "user",
+    ) -> SlidingWindowLimiter:
+        """The limiter of one endpoint x subject x bucket.
+
+        `subject` is a user's e-mail (`scope` ``user``) or a project's label (`scope`
+        ``project``). `per_minute` is the quota rate; the capacity is what that rate allows in
+        one window of `window_seconds` (Google's window is 60 s; emulator tests compress it),
+        at least one.
+        """
+        bucket_named(bucket)  # ValueError for a bucket Meet does not have
+        capacity = capacity_per_window(per_minute, window_seconds)
+        key = (endpoint, scope, subject.lower(), bucket, capacity, window_seconds)
+        with self._lock:
+            limiter = self._limiters.get(key)
+            if limiter is None:
+                limiter = self._limiters[key] = SlidingWindowLimiter(
+                    capacity, window_seconds, clock=self._clock
+                )
+            return limiter

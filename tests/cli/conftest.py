@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 
 from pulumi_meet.cli.main import main
-from pulumi_meet.client.meet import reset_clients
+from pulumi_meet.client.state import default_state
 from pulumi_meet.emulator import Emulator
-from pulumi_meet.pacing import ledger
 from tests.conftest import REPO_ROOT
 from tests.control import Control, MeetHttp
 
@@ -69,7 +68,7 @@ def cli_env(emulator: Emulator) -> dict[str, str]:
     env = {key: os.environ[key] for key in _ENV_KEEP if key in os.environ}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env["MEET_EMULATOR_HOST"] = emulator.host_port
-    env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH  # the test's own (tests/conftest.py)
+    env["MEET_QUOTA_LEDGER"] = default_state().ledgers.default_path  # the test's own
     return env
 
 
@@ -109,9 +108,7 @@ def emulator_host_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> It
     for key in _ENV_DROP:
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("MEET_EMULATOR_HOST", emulator.host_port)
-    reset_clients()
     yield
-    reset_clients()
 
 
 @pytest.fixture

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pytest_mock import MockerFixture
 
-from pulumi_meet.cli import spaces as _cli_spaces
 from pulumi_meet.cli.main import main
+from pulumi_meet.client.state import ClientState, use_state
 from tests.cli.conftest import Result, Rooms
 from tests.control import Control
 
@@ -32,6 +33,18 @@ class _ClosedPipe(io.StringIO):
 
     def write(self, text: str) -> int:
         raise BrokenPipeError(32, "Broken pipe")
+
+
+@contextlib.contextmanager
+def _failing_calls(error: BaseException, client_state: ClientState) -> Iterator[None]:
+    """The first API call raises `error`, as a bug would: the process's client state reads a
+    clock that raises it (no function of pulumi-meet is replaced)."""
+
+    def clock() -> float:
+        raise error
+
+    with use_state(ClientState(clock=clock, ledger_path=client_state.ledgers.default_path)):
+        yield
 
 
 def test_unknown_space_exits_1_with_the_api_message(cli: Callable[..., Result]) -> None:
@@ -122,10 +135,10 @@ def test_missing_scope_is_reported(run_main: Callable[..., Result], rooms: Rooms
 
 
 def test_unexpected_error_is_one_line_with_a_debug_hint(
-    run_main: Callable[..., Result], mocker: MockerFixture
+    run_main: Callable[..., Result], client_state: ClientState
 ) -> None:
-    mocker.patch.object(_cli_spaces, "get_space", side_effect=RuntimeError("boom"))
-    result = run_main("spaces", "get", "abc-mnop-xyz")
+    with _failing_calls(RuntimeError("boom"), client_state):
+        result = run_main("spaces", "get", "abc-mnop-xyz")
     assert result.code == 1
     assert result.err_lines == [
         "pulumi-meet: error: unexpected RuntimeError: boom "
@@ -134,10 +147,10 @@ def test_unexpected_error_is_one_line_with_a_debug_hint(
 
 
 def test_debug_shows_the_traceback(
-    emulator_host_env: None, mocker: MockerFixture, capsys: pytest.CaptureFixture[str]
+    emulator_host_env: None, client_state: ClientState, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mocker.patch.object(_cli_spaces, "get_space", side_effect=RuntimeError("boom"))
-    assert main(["--debug", "spaces", "get", "abc-mnop-xyz"]) == 1
+    with _failing_calls(RuntimeError("boom"), client_state):
+        assert main(["--debug", "spaces", "get", "abc-mnop-xyz"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" in err
     assert err.splitlines()[-1] == "pulumi-meet: error: unexpected RuntimeError: boom"
@@ -153,10 +166,10 @@ def test_debug_logs_requests_to_stderr(
 
 
 def test_keyboard_interrupt_exits_130(
-    run_main: Callable[..., Result], mocker: MockerFixture
+    run_main: Callable[..., Result], client_state: ClientState
 ) -> None:
-    mocker.patch.object(_cli_spaces, "list_members", side_effect=KeyboardInterrupt)
-    result = run_main("members", "list", "spaces/abc")
+    with _failing_calls(KeyboardInterrupt(), client_state):
+        result = run_main("members", "list", "spaces/abc")
     assert (result.code, result.err) == (130, "pulumi-meet: interrupted\n")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.state import ClientState
 from pulumi_meet.emulator import Emulator
 
 CREATED = "https://www.googleapis.com/auth/meetings.space.created"
@@ -21,8 +22,6 @@ def emulator_settings(emulator: Emulator, **config: str) -> Settings:
 
 
 @pytest.fixture
-def no_jitter(mocker: Any) -> Any:
+def no_jitter(mocker: Any, client_state: ClientState) -> Any:
     """Backoff waits of zero (full jitter's lower bound) so retry tests do not sleep."""
-    from pulumi_meet.client import transport as _transport
-
-    return mocker.patch.object(_transport.JITTER, "uniform", return_value=0.0)
+    return mocker.patch.object(client_state.rng, "uniform", return_value=0.0)

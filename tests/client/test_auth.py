@@ -19,6 +19,7 @@ from pulumi_meet import exceptions
 from pulumi_meet.client import auth as _auth
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.state import ClientState
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import CREATED, emulator_settings
 from tests.control import Control
@@ -166,30 +167,30 @@ def test_keyless_delegation_refused_by_sign_jwt_names_the_missing_role(
 
 
 def test_keyless_adc_is_chosen_for_a_service_account_without_a_key(
-    monkeypatch: pytest.MonkeyPatch, emulator: Emulator, control: Control
+    emulator: Emulator, control: Control
 ) -> None:
     # ADC discovery depends on the machine (metadata server, gcloud files); replace only that.
     key = control.service_account()
     minted = MintedServiceAccount(control, key["client_email"])
-    monkeypatch.setattr(_auth, "application_default_credentials", lambda: minted)
+    cache = _auth.CredentialCache(default_credentials=lambda: minted)
     settings = Settings(impersonate_user="lead@example.com")
-    authorization = _auth.authorization_for(settings, None)
+    authorization = cache.authorization_for(settings, None)
     assert isinstance(authorization.credentials.inner, _auth.KeylessDelegatedCredentials)
     assert authorization.identity() == "lead@example.com"
     assert authorization.endpoints.iam == "https://iamcredentials.googleapis.com"
     with pytest.raises(exceptions.ConfigurationError, match="accepts only user"):
-        _auth.authorization_for(Settings(), None)
+        cache.authorization_for(Settings(), None)
 
 
 def test_google_application_credentials_file_is_read_lazily(
-    tmp_path: Path, control: Control
+    tmp_path: Path, control: Control, client_state: ClientState
 ) -> None:
     key = control.service_account()
     path = tmp_path / "key.json"
     path.write_text(json.dumps(key))
     environ = {"GOOGLE_APPLICATION_CREDENTIALS": str(path), "MEET_IMPERSONATE_USER": "a@x.com"}
     settings = Settings.from_config(lambda _key: None, environ)
-    authorization = _auth.authorization_for(settings, "lead@example.com")
+    authorization = client_state.credentials.authorization_for(settings, "lead@example.com")
     inner = authorization.credentials.inner
     assert isinstance(inner, service_account.Credentials)
     assert authorization.identity() == "lead@example.com"
@@ -198,7 +199,7 @@ def test_google_application_credentials_file_is_read_lazily(
     assert inner.token is None  # nothing was fetched
     missing = Settings(google_application_credentials=str(tmp_path / "nope.json"))
     with pytest.raises(exceptions.CredentialsError, match=r"nope\.json"):
-        _auth.authorization_for(missing, None)
+        client_state.credentials.authorization_for(missing, None)
 
 
 def test_a_rejected_token_is_refreshed_once_and_the_call_retried(

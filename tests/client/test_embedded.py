@@ -10,20 +10,21 @@ import pytest
 import requests
 
 from pulumi_meet.client import embedded as _embedded
-from pulumi_meet.client.meet import get_client, reset_clients
+from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.state import ClientState, use_state
 
 
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
-    reset_clients()
     yield tmp_path
     _embedded.stop_embedded()
-    reset_clients()
 
 
-def test_embedded_starts_once_lazily_and_keeps_state_in_the_project(project_dir: Path) -> None:
+def test_embedded_starts_once_lazily_and_keeps_state_in_the_project(
+    project_dir: Path, client_state: ClientState
+) -> None:
     settings = Settings.from_config({"meet:emulatorHost": "embedded"}.get, {})
     client = get_client(settings)
     assert not (project_dir / ".pulumi-meet").exists()  # nothing before the first call
@@ -34,9 +35,9 @@ def test_embedded_starts_once_lazily_and_keeps_state_in_the_project(project_dir:
     assert (project_dir / ".pulumi-meet" / "emulator.db").is_file()
     # A later process (here: a restart) finds the same room in the same database.
     _embedded.stop_embedded()
-    reset_clients()
-    again = get_client(Settings.from_config({"meet:emulatorHost": "embedded"}.get, {}))
-    assert again.get_space(name)["name"] == name
+    with use_state(ClientState(ledger_path=client_state.ledgers.default_path)):  # a new process
+        again = get_client(Settings.from_config({"meet:emulatorHost": "embedded"}.get, {}))
+        assert again.get_space(name)["name"] == name
 
 
 def test_stop_is_idempotent_and_the_next_call_starts_a_new_one(project_dir: Path) -> None:

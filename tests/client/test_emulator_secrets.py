@@ -25,8 +25,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pulumi_meet import exceptions
 from pulumi_meet.client import auth as _auth
 from pulumi_meet.client._rehearsal import RehearsalCredentials
-from pulumi_meet.client.meet import get_client, reset_clients
+from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.state import ClientState
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import CREATED, emulator_settings
 from tests.control import Control
@@ -140,10 +141,8 @@ def assert_nothing_google_honours(received: bytes, info: dict[str, Any]) -> None
 
 @pytest.fixture
 def listener() -> Iterator[Listener]:
-    reset_clients()
     with listening() as running:
         yield running
-    reset_clients()
 
 
 def _settings(listener: Listener, info: dict[str, Any], **config: str) -> Settings:
@@ -191,7 +190,7 @@ def test_a_login_of_google_sends_nothing(listener: Listener, info: dict[str, Any
 
 
 def test_a_login_naming_no_account_asks_google_who_it_is_never_the_emulator(
-    listener: Listener, monkeypatch: pytest.MonkeyPatch
+    listener: Listener, monkeypatch: pytest.MonkeyPatch, client_state: ClientState
 ) -> None:
     """The refresh token goes where production sends it (a second listener stands in for
     Google's token and tokeninfo endpoints); the emulator gets a token request by e-mail only."""
@@ -199,13 +198,17 @@ def test_a_login_naming_no_account_asks_google_who_it_is_never_the_emulator(
     with listening() as stand_in:
         base = f"http://{stand_in.host_port}"
         at_google = _auth.Endpoints(base, f"{base}/token", f"{base}/tokeninfo", base)
-        monkeypatch.setattr(_auth.Endpoints, "google", classmethod(lambda _cls: at_google))
+        state = ClientState(
+            credentials=_auth.CredentialCache(google=at_google),
+            ledger_path=client_state.ledgers.default_path,
+        )
         token_uri = f"{base}/token"
         monkeypatch.setattr(google.oauth2.credentials, "_GOOGLE_OAUTH2_TOKEN_ENDPOINT", token_uri)
-        client = get_client(_settings(listener, info))
+        client = state.client(_settings(listener, info))
         assert client.get_space("spaces/listener")["name"] == "spaces/listener"
         sent_to_google = stand_in.received.decode()
         assert quote(info["refresh_token"], safe="") in sent_to_google  # production's route
+        state.close()
     assert_nothing_google_honours(listener.received, info)
     assert b'"email": "someone@example.com"' in listener.received  # whom Google named
 

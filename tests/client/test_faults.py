@@ -11,6 +11,7 @@ import pytest
 from pulumi_meet import exceptions
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.state import ClientState
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import emulator_settings
 from tests.control import Control
@@ -124,11 +125,9 @@ def test_a_read_timeout_is_retried_but_a_create_timeout_is_outcome_unknown(
 
 
 def test_retries_are_bounded_in_total_time(
-    emulator: Emulator, control: Control, mocker: Any
+    emulator: Emulator, control: Control, mocker: Any, client_state: ClientState
 ) -> None:
-    from pulumi_meet.client import transport as _transport
-
-    mocker.patch.object(_transport.JITTER, "uniform", return_value=0.4)
+    mocker.patch.object(client_state.rng, "uniform", return_value=0.4)
     client = get_client(emulator_settings(emulator, maxRetryDurationSeconds="1"))
     control.faults({"method": "spaces.get", "status": 503, "times": 100})
     started = time.monotonic()

@@ -12,7 +12,6 @@ import pulumi
 import pytest
 
 import pulumi_meet as meet
-from pulumi_meet.client.meet import reset_clients
 from pulumi_meet.core import record_fields
 from pulumi_meet.dynamic.records import ConferenceRecordSummary, GetConferenceRecordsResult
 from tests.control import DEFAULT_USER, Control
@@ -21,11 +20,9 @@ from tests.engine import Engine, ProviderHost
 
 @pytest.fixture
 def engine(control: Control, tmp_path: Path) -> Iterator[Engine]:
-    reset_clients()
     control.put("clock", {"now": "2030-01-01T00:00:00Z", "frozen": True})
     with ProviderHost({}, tmp_path) as host:
         yield Engine(host, config={"meet:emulatorHost": control.host_port})
-    reset_clients()
 
 
 def _program(since: str | None = None) -> None:

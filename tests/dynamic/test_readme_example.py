@@ -47,12 +47,13 @@ def _program(source: str) -> Program:
 
 # Keyless delegation needs Application Default Credentials that are a service account without a
 # key (GCE, workload identity). A provider host is a subprocess, so this sitecustomize (on the
-# host's PYTHONPATH) gives it such ADC, and points "Google" at the test's emulator.
+# host's PYTHONPATH) gives the process's client state such ADC, and points "Google" at the test's
+# emulator.
 _KEYLESS_SITECUSTOMIZE = textwrap.dedent(
     """
     import datetime, json, os, urllib.request
     import google.auth.credentials
-    from pulumi_meet.client import auth
+    from pulumi_meet.client import auth, state
 
     BASE = os.environ["KEYLESS_TEST_EMULATOR"]
     EMAIL = os.environ["KEYLESS_TEST_ACCOUNT"]
@@ -72,9 +73,8 @@ _KEYLESS_SITECUSTOMIZE = textwrap.dedent(
                 self.token = json.load(answer)["access_token"]
             self.expiry = datetime.datetime.utcnow() + datetime.timedelta(hours=1)
 
-    auth.application_default_credentials = KeylessAccount
     google = auth.Endpoints(BASE, BASE + "/token", BASE + "/tokeninfo", BASE)
-    auth.Endpoints.google = classmethod(lambda cls: google)
+    state.install_state(state.ClientState(credentials=auth.CredentialCache(KeylessAccount, google)))
     """
 )
 

@@ -12,14 +12,14 @@ import sys
 import threading
 import time
 
-from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal, open_ledger
+from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal, Ledgers
 from pulumi_meet.pacing.pacer import QuotaCall
 from pulumi_meet.pacing.quota import CREATE, EMULATOR_PROJECT
 from pulumi_meet.pacing.redis_ledger import RedisLedger
 
 
 def _ledger(url: str) -> RedisLedger:
-    ledger = open_ledger(url, lambda text: print(f"warning: {text}", file=sys.stderr))
+    ledger = Ledgers().open(url, lambda text: print(f"warning: {text}", file=sys.stderr))
     assert isinstance(ledger, RedisLedger)
     return ledger
 

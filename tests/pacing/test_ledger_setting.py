@@ -15,11 +15,10 @@ from pulumi_meet.client.settings import Settings
 from pulumi_meet.exceptions import ConfigurationError
 from pulumi_meet.pacing.ledger import (
     LedgerKey,
+    Ledgers,
     NoLedger,
     ledger_setting,
-    open_ledger,
     parse_ledger,
-    reset_ledgers,
 )
 from pulumi_meet.pacing.sqlite_ledger import SqliteLedger
 from tests.conftest import REPO_ROOT
@@ -120,6 +119,4 @@ def test_an_old_world_readable_ledger_is_made_private(tmp_path: Path) -> None:
 
 
 def test_off_is_no_ledger() -> None:
-    reset_ledgers()
-    assert isinstance(open_ledger("off", print), NoLedger)
-    reset_ledgers()
+    assert isinstance(Ledgers().open("off", print), NoLedger)

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 
 from pulumi_meet.client import progress
-from pulumi_meet.client.meet import get_client, reset_clients
+from pulumi_meet.client.meet import get_client
+from pulumi_meet.client.state import default_state
 from pulumi_meet.emulator import Emulator
-from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal, open_ledger, reset_ledgers
+from pulumi_meet.pacing.ledger import LedgerKey, LedgerRefusal
 from pulumi_meet.pacing.redis_ledger import LEASE_SLACK_SECONDS, RedisLedger
 from tests.client.conftest import emulator_settings
 from tests.conftest import REPO_ROOT
@@ -37,7 +38,6 @@ OWNER = "shared-owner@example.com"
 def redis_server() -> Iterator[RedisServer]:
     with RedisServer(password=PASSWORD) as server:
         yield server
-    reset_ledgers()
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def _statuses(control: Control) -> list[int]:
 
 
 def test_admission_counts_in_flight_and_answered_calls(redis_server: RedisServer) -> None:
-    ledger = open_ledger(redis_server.url(), print)
+    ledger = default_state().ledgers.open(redis_server.url(), print)
     assert isinstance(ledger, RedisLedger)
     first, second = ledger.admit(_keys()), ledger.admit(_keys())
     refusal = ledger.admit(_keys())
@@ -79,7 +79,7 @@ def test_admission_counts_in_flight_and_answered_calls(redis_server: RedisServer
 
 
 def test_the_project_bucket_is_shared_by_every_user(redis_server: RedisServer) -> None:
-    ledger = open_ledger(redis_server.url(), print)
+    ledger = default_state().ledgers.open(redis_server.url(), print)
     project = LedgerKey("e project proj create", 1, 5.0, "proj")
     assert not isinstance(ledger.admit((LedgerKey("e user a create", 5, 5.0, "proj"), project)),
                           LedgerRefusal)  # fmt: skip
@@ -88,7 +88,7 @@ def test_the_project_bucket_is_shared_by_every_user(redis_server: RedisServer) -
 
 
 def test_every_key_expires_and_is_namespaced_by_project(redis_server: RedisServer) -> None:
-    ledger = open_ledger(redis_server.url(), print)
+    ledger = default_state().ledgers.open(redis_server.url(), print)
     for namespace in ("org-one-project", "org-two-project"):
         keys = tuple(LedgerKey(k.key, k.capacity, k.window_seconds, namespace) for k in _keys())
         held = ledger.admit(keys)
@@ -278,4 +278,3 @@ def test_a_holder_killed_mid_call_blocks_for_one_lease_at_most(
     assert lease - 2.5 < waited < lease + 1.5, waited
     assert any("shared with other pulumi-meet processes" in e.message for e in seen), seen
     assert _statuses(control) == [200]
-    reset_clients()

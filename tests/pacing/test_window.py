@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from pulumi_meet.pacing import window as _window
-from pulumi_meet.pacing.window import Admission, SlidingWindowLimiter, get_limiter
+from pulumi_meet.pacing.window import Admission, Limiters, SlidingWindowLimiter
 from tests.clock import FakeClock
 
 
@@ -123,11 +122,11 @@ def test_bad_parameters_are_refused(fake: FakeClock) -> None:
     with pytest.raises(ValueError, match="capacity"):
         make(fake, capacity=0)
     with pytest.raises(ValueError, match="unknown quota bucket"):
-        get_limiter("http://x", "a@example.com", "delete", 10, 60)
+        Limiters().get("http://x", "a@example.com", "delete", 10, 60)
 
 
 def test_limiters_are_shared_per_endpoint_identity_and_bucket() -> None:
-    _window.reset_limiters()
+    get_limiter = Limiters().get
     first = get_limiter("http://x", "A@example.com", "create", 10, 60)
     assert get_limiter("http://x", "a@example.com", "create", 10, 60) is first
     assert get_limiter("http://x", "a@example.com", "write", 100, 60) is not first
@@ -136,7 +135,6 @@ def test_limiters_are_shared_per_endpoint_identity_and_bucket() -> None:
     assert first.capacity == 10
     assert get_limiter("http://x", "a@example.com", "create", 100, 3).capacity == 5
     assert get_limiter("http://x", "a@example.com", "create", 10, 3).capacity == 1
-    _window.reset_limiters()
 
 
 def test_threads_share_one_limiter(fake: FakeClock) -> None:

@@ -167,11 +167,11 @@ class PluginHost(ProcessHost[provider_pb2_grpc.ResourceProviderStub]):
     ) -> None:
         """``command`` is what runs before the engine's address (the console script by default;
         ``python <plugin folder>`` as the Python language host starts a source-based plugin)."""
-        from pulumi_meet.pacing import ledger
+        from pulumi_meet.client.state import default_state
 
         self.engine = EngineLog()
         # The ledger this process would use by default (a test's own, see tests/conftest.py).
-        own = {"MEET_QUOTA_LEDGER": ledger.DEFAULT_PATH, **(env or {})}
+        own = {"MEET_QUOTA_LEDGER": default_state().ledgers.default_path, **(env or {})}
         super().__init__(
             own, cwd, stub_type=provider_pb2_grpc.ResourceProviderStub, engine_log=self.engine
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_meet.client.state import ClientState
 from tests.control import Control
 from tests.dynamic.conftest import start_host
 
@@ -15,7 +16,7 @@ __all__ = ["Control", "start_host"]
 
 
 @pytest.fixture
-def fast_retries(mocker: Any) -> None:
+def fast_retries(mocker: Any, client_state: ClientState) -> None:
     """Zero backoff waits: ours (full jitter's lower bound) and google-auth's token retries.
 
     Only the waits are removed; every attempt still crosses the wire, so the attempt counts and
@@ -23,7 +24,5 @@ def fast_retries(mocker: Any) -> None:
     """
     import google.auth._exponential_backoff as auth_backoff
 
-    from pulumi_meet.client import transport as _transport
-
-    mocker.patch.object(_transport.JITTER, "uniform", return_value=0.0)
+    mocker.patch.object(client_state.rng, "uniform", return_value=0.0)
     mocker.patch.object(auth_backoff, "time", types.SimpleNamespace(sleep=lambda _s: None))

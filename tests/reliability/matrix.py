@@ -24,9 +24,9 @@ from typing import Any
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_meet.client import auth as _auth
 from pulumi_meet.client.meet import MeetClient, get_client
 from pulumi_meet.client.settings import SCOPE_CREATED, Settings
+from pulumi_meet.client.state import default_state
 from pulumi_meet.dynamic.providers import MemberProvider, SpaceProvider
 from pulumi_meet.exceptions import MeetError
 from tests.control import Control
@@ -147,7 +147,7 @@ class MatrixCell:
         ``expired_on_server``: the client still believes its token valid for an hour, but the
         emulator sees an expired one, as when a token expires between the check and the call.
         """
-        shared = _auth.authorization_for(self.settings, None).credentials
+        shared = default_state().credentials.authorization_for(self.settings, None).credentials
         now = datetime.utcnow()
         if expired_on_server:
             token = self.control.token(OWNER, expiresIn=0, app=SA_PROJECT)

@@ -15,9 +15,9 @@ from typing import Any
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from pulumi_meet.client import auth as _auth
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.client.state import default_state
 from pulumi_meet.dynamic.providers import SpaceProvider
 from pulumi_meet.emulator import Emulator
 from tests.reliability.conftest import Control
@@ -116,7 +116,8 @@ def test_four_threads_share_one_provider_one_token_and_no_state(
         ]
         _BARRIER.wait(timeout=60)
         assert _token_requests(control) == 1  # four threads, one token
-        shared = _auth.authorization_for(Settings.from_config(config.get, {}), None).credentials
+        settings = Settings.from_config(config.get, {})
+        shared = default_state().credentials.authorization_for(settings, None).credentials
         shared.inner.expiry = datetime.utcnow() - timedelta(seconds=1)  # due for refresh
         _BARRIER.wait(timeout=60)
         expected = [future.result(timeout=120) for future in futures]

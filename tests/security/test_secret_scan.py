@@ -33,6 +33,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 import pulumi_meet as meet
 from pulumi_meet.client import auth as _auth
+from pulumi_meet.client.state import ClientState
 from pulumi_meet.dynamic.providers import SpaceProvider
 from pulumi_meet.emulator import Emulator
 from pulumi_meet.exceptions import MeetError
@@ -129,11 +130,11 @@ def _cli_texts(emulator: Emulator, mode: str, path: Path, space: str) -> list[st
     import subprocess
     import sys
 
-    from pulumi_meet.pacing import ledger
+    from pulumi_meet.client.state import default_state
 
     env = {key: os.environ[key] for key in _ENV_KEEP if key in os.environ}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    env["MEET_QUOTA_LEDGER"] = ledger.DEFAULT_PATH  # the test's own (tests/conftest.py)
+    env["MEET_QUOTA_LEDGER"] = default_state().ledgers.default_path  # the test's own
     connection = ["--emulator-host", emulator.host_port, "--debug"]
     if mode != "authorized user":
         connection += ["--as", OWNER]
@@ -195,17 +196,17 @@ class _KeylessServiceAccount(google.auth.credentials.Credentials):
 def test_no_credential_material_with_keyless_delegation(
     emulator: Emulator,
     control: Control,
-    monkeypatch: pytest.MonkeyPatch,
+    client_state: ClientState,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     key = control.service_account()
     adc = _KeylessServiceAccount(control, key["client_email"])
-    monkeypatch.setattr(_auth, "application_default_credentials", lambda: adc)
     # Keyless delegation is the path for Google's endpoints (with an emulator host and no
-    # credentials, the emulator mints tokens itself): let "Google" be the emulator.
+    # credentials, the emulator mints tokens itself): let "Google" be the emulator. The
+    # process's state is this test's own (tests/conftest.py): give it this machine's ADC.
     base = emulator.base_url
     google = _auth.Endpoints(base, f"{base}/token", f"{base}/tokeninfo", base)
-    monkeypatch.setattr(_auth.Endpoints, "google", classmethod(lambda _cls: google))
+    client_state.credentials = _auth.CredentialCache(lambda: adc, google)
     caplog.set_level(logging.DEBUG)
     provider = SpaceProvider()
     config = {"meet:impersonateUser": OWNER}
@@ -216,7 +217,8 @@ def test_no_credential_material_with_keyless_delegation(
     with pytest.raises(MeetError) as failed:
         provider.read(GONE, {"owner": OWNER})
     assert [s["owner"] for s in control.spaces()] == [OWNER]
-    delegated = _auth.authorization_for(provider._settings or _fail(), None).credentials
+    settings = provider._settings or _fail()
+    delegated = client_state.credentials.authorization_for(settings, None).credentials
     assert isinstance(delegated.inner, _auth.KeylessDelegatedCredentials)
     tokens = [*adc.minted, str(delegated.inner.token)]
     haystack = "\n".join(
