@@ -48,6 +48,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
+from pulumi_meet.client.config_keys import CONFIG_KEYS
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.space_fields import Violation
@@ -62,7 +63,7 @@ from pulumi_meet.operations.registry import (
     unknown_token,
 )
 from pulumi_meet.plugin import schema
-from pulumi_meet.plugin.config import CONFIG_KEYS, config_value, redacted
+from pulumi_meet.plugin.config import config_value, redacted
 from pulumi_meet.plugin.names import camel_path, camel_text, snake_spellings, to_camel, to_snake
 
 if TYPE_CHECKING:
