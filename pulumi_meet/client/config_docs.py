@@ -18,11 +18,9 @@ from pulumi_meet.client.config_keys import CONFIG_KEYS, ConfigKey
 
 __all__ = ["DOCUMENTS", "DocTable", "refreshed", "table_markdown"]
 
-_BEGIN: Final = (
-    "<!-- The table below is generated from pulumi_meet/client/config_keys.py: edit the table, "
-    "then run `python -m pulumi_meet.client.config_docs`. -->"
-)
-_END: Final = "<!-- End of the generated table. -->"
+# The markers of `dynamic/generate.py`'s tables (whose own regions are named otherwise).
+_BEGIN: Final = "<!-- generated: config keys -->"
+_END: Final = "<!-- end generated -->"
 _REGION: Final = re.compile(re.escape(_BEGIN) + r"\n.*?" + re.escape(_END), re.DOTALL)
 
 
