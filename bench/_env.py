@@ -17,21 +17,25 @@ from typing import Any
 import requests
 
 import pulumi_meet as meet
+from bench._engine import EngineClient, served_provider
 from pulumi_meet.pacing.quota import BUCKETS
 from tests.engine import CapturedResource, ProviderHost, capture_program
-from tests.plugin.host import PluginHost
+from tests.process import ServedProcess
 
 __all__ = [
+    "PLUGIN",
     "PROJECT",
     "STACK",
     "USER",
     "EmulatorProcess",
     "capture_rooms",
     "client_config",
-    "plugin_host",
+    "ledger_env",
+    "plugin_config",
     "provider_host",
     "rooms_program",
     "running_emulator",
+    "served_plugin",
 ]
 
 USER = "bench@example.com"
@@ -188,9 +192,9 @@ def provider_host(
     Its quota ledger is `ledger` (hosts given the same file share the quota), else a file of its
     own: calls of an earlier benchmark must not pace this one.
     """
-    if ledger is None:
-        ledger = Path(tempfile.mkdtemp(prefix="ledger-", dir=workdir)) / "quota-ledger.sqlite"
-    env = {"MEET_EMULATOR_HOST": emulator.host_port, "MEET_QUOTA_LEDGER": str(ledger)}
+    env = ledger_env(emulator, workdir)
+    if ledger is not None:
+        env["MEET_QUOTA_LEDGER"] = str(ledger)
     host = ProviderHost(env, workdir)
     host.start()
     try:
@@ -199,20 +203,35 @@ def provider_host(
         host.stop()
 
 
-@contextmanager
-def plugin_host(emulator: EmulatorProcess, workdir: Path) -> Iterator[PluginHost]:
-    """A real ``pulumi-resource-meet`` configured like :func:`provider_host`; always stopped."""
+def ledger_env(emulator: EmulatorProcess, workdir: Path) -> dict[str, str]:
+    """The environment of a provider process: the emulator, and a quota ledger of its own."""
     ledger = Path(tempfile.mkdtemp(prefix="ledger-", dir=workdir)) / "quota-ledger.sqlite"
-    host = PluginHost(
-        {"MEET_EMULATOR_HOST": emulator.host_port, "MEET_QUOTA_LEDGER": str(ledger)}, workdir
-    )
-    host.start()
-    try:
-        config = client_config()
-        host.configure({key.removeprefix("meet:"): value for key, value in config.items()})
-        yield host
-    finally:
-        host.stop()
+    return {"MEET_EMULATOR_HOST": emulator.host_port, "MEET_QUOTA_LEDGER": str(ledger)}
+
+
+def plugin_config() -> dict[str, str]:
+    """:func:`client_config` as the plugin's ``Configure`` carries it (keys without ``meet:``)."""
+    return {key.removeprefix("meet:"): value for key, value in client_config().items()}
+
+
+PLUGIN = Path(sys.executable).parent / "pulumi-resource-meet"
+"""The console script ``pip install`` put beside this interpreter."""
+
+
+@contextmanager
+def served_plugin(
+    emulator: EmulatorProcess,
+    workdir: Path,
+    argv: list[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[tuple[ServedProcess, EngineClient]]:
+    """A real ``pulumi-resource-meet`` (or ``argv`` serving it), configured like
+    :func:`provider_host` and driven as the engine drives it; always stopped."""
+    command = argv or [str(PLUGIN)]
+    environment = {**ledger_env(emulator, workdir), **(env or {})}
+    with served_provider(command, environment, workdir) as (process, client):
+        client.configure(plugin_config())
+        yield process, client
 
 
 def rooms_program(count: int, access_type: str = "OPEN") -> Any:

@@ -1,17 +1,26 @@
-"""Benchmark 1: the cost of create / get / patch through the dynamic provider and the plugin vs
-Google's own client.
+"""Benchmark 1: what create / get / patch cost through the plugin, the dynamic provider, the
+empty gRPC floor and Google's own client, in one run.
 
-Each room is handled the way the engine handles it in the update pass of ``pulumi up`` and in
-``pulumi refresh``: create = Check + Create, get = Read, patch = Check + Diff + Update, over gRPC
-to a real dynamic provider host and to a real ``pulumi-resource-meet`` plugin. The direct path
-is ``google-apps-meet`` (REST transport), the same calls on an equal number of rooms. The three
-paths alternate room by room so that any drift of the machine hits all alike. Quotas are raised
-on every side: pacing is not measured here.
+Each room is handled the way the engine handles it in the apply pass of ``pulumi up`` and in
+``pulumi refresh`` (:data:`bench._engine.ENGINE_CALLS`): create = Check + Create, get = Read +
+Diff (the refresh diff), patch = Check + Diff + Update. The paths:
+
+- ``plugin``: a real ``pulumi-resource-meet``, driven by :class:`bench._engine.EngineClient`;
+- ``floor``: the same calls, same client, same messages, to the empty servicer of
+  :mod:`bench._floor` (what any Python provider pays before doing anything);
+- ``provider``: a real dynamic provider host (``python -u -m pulumi.dynamic``);
+- ``direct``: ``google-apps-meet`` (REST transport), the same API calls.
+
+The paths alternate room by room so that any drift of the machine hits all alike. Quotas are
+raised on every side: pacing is not measured here. The plugin's *overhead* is what is left of
+its time once Google's client's time and the floor's are taken away:
+``plugin - (google-apps-meet + floor)``, the floor being the n calls of the operation.
 """
 
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,26 +31,37 @@ from google.apps import meet_v2
 from google.oauth2.credentials import Credentials
 from google.protobuf import field_mask_pb2
 
+from bench import _floor
+from bench._engine import ENGINE_CALLS, EngineClient, served_provider
 from bench._env import (
     PROJECT,
     STACK,
     EmulatorProcess,
     capture_rooms,
     client_config,
-    plugin_host,
     provider_host,
+    served_plugin,
 )
 from pulumi_meet.plugin.schema import SPACE
 from tests.engine import CapturedResource, ProviderHost, make_urn
-from tests.plugin.host import PluginHost, urn
+from tests.plugin.host import urn
 
-__all__ = ["OPERATIONS", "OperationCost", "PerOperationResult", "measure_per_operation"]
+__all__ = [
+    "OPERATIONS",
+    "OperationCost",
+    "PerOperationResult",
+    "PluginPath",
+    "measure_per_operation",
+]
 
 OPERATIONS = ("create", "get", "patch")
-# Provider calls (engine -> host, over gRPC) per operation: Check+Create, Read, Check+Diff+Update.
-GRPC_CALLS = {"create": 2, "get": 1, "patch": 3}
-_WARM_UP_ROOMS = 2  # first calls fetch a token and open connections on both paths
+WARM_UP_ROOMS = 2  # first calls fetch a token and open connections on every path
 _FOREVER = 1_000_000_000
+_PATHS = ("provider", "plugin", "floor", "direct")
+
+
+def _ms(samples: list[float], average: Callable[[list[float]], float]) -> float:
+    return average(samples) * 1000
 
 
 @dataclass
@@ -51,20 +71,32 @@ class OperationCost:
     provider: list[float] = field(default_factory=list)
     direct: list[float] = field(default_factory=list)
     plugin: list[float] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
 
-    def summary(self) -> dict[str, float]:
-        return {
-            "provider_median_ms": statistics.median(self.provider) * 1000,
-            "direct_median_ms": statistics.median(self.direct) * 1000,
-            "plugin_median_ms": statistics.median(self.plugin) * 1000,
-            "provider_mean_ms": statistics.fmean(self.provider) * 1000,
-            "direct_mean_ms": statistics.fmean(self.direct) * 1000,
-            "plugin_mean_ms": statistics.fmean(self.plugin) * 1000,
-            "ratio": sum(self.provider) / sum(self.direct),
-            "ratio_of_medians": statistics.median(self.provider) / statistics.median(self.direct),
-            "plugin_ratio": sum(self.plugin) / sum(self.direct),
-            "plugin_vs_provider": sum(self.plugin) / sum(self.provider),
+    def summary(self, name: str) -> dict[str, Any]:
+        median, mean = statistics.median, statistics.fmean
+        calls = len(ENGINE_CALLS[name])
+        values: dict[str, Any] = {
+            f"{path}_{kind}_ms": _ms(getattr(self, path), average)
+            for path in _PATHS
+            for kind, average in (("median", median), ("mean", mean))
         }
+        values.update(
+            engine_calls=list(ENGINE_CALLS[name]),
+            grpc_calls=calls,
+            floor_per_call_median_ms=values["floor_median_ms"] / calls,
+            overhead_median_ms=values["plugin_median_ms"]
+            - values["direct_median_ms"]
+            - values["floor_median_ms"],
+            overhead_mean_ms=values["plugin_mean_ms"]
+            - values["direct_mean_ms"]
+            - values["floor_mean_ms"],
+            ratio=sum(self.provider) / sum(self.direct),
+            ratio_of_medians=median(self.provider) / median(self.direct),
+            plugin_ratio=sum(self.plugin) / sum(self.direct),
+            plugin_vs_provider=sum(self.plugin) / sum(self.provider),
+        )
+        return values
 
 
 @dataclass
@@ -75,34 +107,33 @@ class PerOperationResult:
     failures: int
     round_trips: list[float]
     """Seconds of a Check that makes no API call: the price of one engine -> host gRPC call."""
-    plugin_round_trips: list[float]
-    """The same through the plugin."""
     plugin_peak_rss_kib: int | None
     """The plugin process's VmHWM after the run."""
 
     def to_dict(self) -> dict[str, Any]:
-        provider_total = sum(sum(cost.provider) for cost in self.costs.values())
-        direct_total = sum(sum(cost.direct) for cost in self.costs.values())
-        plugin_total = sum(sum(cost.plugin) for cost in self.costs.values())
+        def total(path: str) -> float:
+            return sum(sum(getattr(cost, path)) for cost in self.costs.values())
+
         round_trip_ms = statistics.median(self.round_trips) * 1000
         operations = {}
         for name, cost in self.costs.items():
-            summary = cost.summary()
-            summary["grpc_calls"] = GRPC_CALLS[name]
+            summary = cost.summary(name)
             summary["provider_without_grpc_ms"] = (
-                summary["provider_median_ms"] - GRPC_CALLS[name] * round_trip_ms
+                summary["provider_median_ms"] - summary["grpc_calls"] * round_trip_ms
             )
             operations[name] = summary
+        overheads = [cost["overhead_median_ms"] for cost in operations.values()]
         return {
             "rooms": self.rooms,
             "latency_ms": self.latency_ms,
             "failures": self.failures,
             "grpc_round_trip_ms": round_trip_ms,
             "operations": operations,
-            "overall_ratio": provider_total / direct_total,
-            "plugin_grpc_round_trip_ms": statistics.median(self.plugin_round_trips) * 1000,
-            "plugin_overall_ratio": plugin_total / direct_total,
-            "plugin_vs_provider": plugin_total / provider_total,
+            "overall_ratio": total("provider") / total("direct"),
+            "plugin_overall_ratio": total("plugin") / total("direct"),
+            "plugin_vs_provider": total("plugin") / total("provider"),
+            "overhead_median_ms": statistics.fmean(overheads),
+            "overhead_max_ms": max(overheads),
             "plugin_peak_rss_kib": self.plugin_peak_rss_kib,
         }
 
@@ -115,7 +146,7 @@ def _timed(samples: list[float], action: Callable[[], Any]) -> Any:
 
 
 class _ProviderPath:
-    """One room through the provider host, step by step as the engine sends them."""
+    """One room through the dynamic provider host, step by step as the engine sends them."""
 
     def __init__(self, host: ProviderHost, resource: CapturedResource) -> None:
         self.host = host
@@ -139,6 +170,7 @@ class _ProviderPath:
     def get(self) -> None:
         outcome = self.host.read(self.urn, self.id, self.outputs, self.inputs)
         self.outputs = outcome.outputs
+        self.host.diff(self.urn, self.id, self.outputs, self.inputs)  # the refresh diff
 
     def patch(self, access_type: str) -> None:
         news = {**self.resource.inputs, "config": {"access_type": access_type}}
@@ -152,41 +184,43 @@ class _ProviderPath:
         self.inputs = checked
 
 
-class _PluginPath:
-    """One room through the plugin, step by step as the engine sends them (camelCase inputs)."""
+class PluginPath:
+    """One room through a ``ResourceProvider`` (the plugin or the floor), step by step as the
+    engine sends them (camelCase inputs). ``strict`` checks the answers make sense."""
 
-    def __init__(self, host: PluginHost, resource: CapturedResource) -> None:
-        self.host = host
-        self.urn = urn(SPACE, resource.name)
+    def __init__(self, client: EngineClient, name: str, *, strict: bool = True) -> None:
+        self.client = client
+        self.urn = urn(SPACE, name)
+        self.strict = strict
         self.declared = {"config": {"accessType": "OPEN"}}
         self.inputs: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}
         self.id = ""
 
     def create(self) -> None:
-        checked, failures = self.host.check(self.urn, {}, self.declared)
-        if failures:
+        checked, failures = self.client.check(self.urn, {}, self.declared)
+        if failures and self.strict:
             raise RuntimeError(f"check failed: {failures}")
-        self.id, self.outputs = self.host.create(self.urn, checked)
+        self.id, self.outputs = self.client.create(self.urn, checked)
         self.inputs = checked
 
-    def check_again(self) -> None:
-        self.host.check(self.urn, self.inputs, self.declared)
-
     def get(self) -> None:
-        found = self.host.read(self.urn, self.id, self.outputs, self.inputs)
-        if found is None:
+        outputs, inputs = self.client.read(self.urn, self.id, self.outputs, self.inputs)
+        if not outputs and self.strict:
             raise RuntimeError(f"{self.urn}: the plugin says the room is gone")
-        self.outputs = found[1]
+        # The refresh diff: the refreshed state as "old", the recorded inputs as "new".
+        self.client.diff(self.urn, self.id, inputs, outputs, self.inputs)
+        self.outputs = outputs
 
     def patch(self, access_type: str) -> None:
         news = {"config": {"accessType": access_type}}
-        checked, failures = self.host.check(self.urn, self.inputs, news)
-        if failures:
+        checked, failures = self.client.check(self.urn, self.inputs, news)
+        if failures and self.strict:
             raise RuntimeError(f"check failed: {failures}")
-        if not self.host.diff(self.urn, self.id, self.outputs, checked).detailed:
+        changed = self.client.diff(self.urn, self.id, self.inputs, self.outputs, checked)
+        if not changed and self.strict:
             raise RuntimeError(f"{self.urn}: the plugin saw no change")
-        self.outputs = self.host.update(self.urn, self.id, self.outputs, checked)
+        self.outputs = self.client.update(self.urn, self.id, self.inputs, self.outputs, checked)
         self.inputs = checked
 
 
@@ -218,21 +252,12 @@ class _DirectPath:
         )
 
 
-def _one_room(
-    provider: _ProviderPath,
-    plugin: _PluginPath,
-    direct: _DirectPath,
-    costs: dict[str, OperationCost],
-) -> None:
-    _timed(costs["create"].provider, provider.create)
-    _timed(costs["create"].plugin, plugin.create)
-    _timed(costs["create"].direct, direct.create)
-    _timed(costs["get"].provider, provider.get)
-    _timed(costs["get"].plugin, plugin.get)
-    _timed(costs["get"].direct, direct.get)
-    _timed(costs["patch"].provider, lambda: provider.patch("TRUSTED"))
-    _timed(costs["patch"].plugin, lambda: plugin.patch("TRUSTED"))
-    _timed(costs["patch"].direct, lambda: direct.patch("TRUSTED"))
+def _one_room(paths: dict[str, Any], costs: dict[str, OperationCost]) -> None:
+    for operation in OPERATIONS:
+        for name, path in paths.items():
+            action = getattr(path, operation)
+            step = (lambda a=action: a("TRUSTED")) if operation == "patch" else action
+            _timed(getattr(costs[operation], name), step)
 
 
 def _peak_rss_kib(pid: int | None) -> int | None:
@@ -249,33 +274,49 @@ def _peak_rss_kib(pid: int | None) -> int | None:
 def measure_per_operation(
     emulator: EmulatorProcess, workdir: Path, rooms: int, latency_ms: float = 0.0
 ) -> PerOperationResult:
-    """Time ``rooms`` create/get/patch on both paths; ``latency_ms`` delays every Meet call."""
+    """Time ``rooms`` create/get/patch on every path; ``latency_ms`` delays every Meet call."""
     emulator.reset()
     emulator.raise_quotas()
     if latency_ms > 0:
         rule = {"path": "^/v2/", "delaySeconds": latency_ms / 1000, "times": _FOREVER}
         emulator.control("PUT", "faults", {"rules": [rule]})
-    resources = capture_rooms(rooms + _WARM_UP_ROOMS)
+    resources = capture_rooms(rooms + WARM_UP_ROOMS)
     try:
-        with provider_host(emulator, workdir) as host, plugin_host(emulator, workdir) as plugin:
+        with (
+            provider_host(emulator, workdir) as host,
+            served_plugin(emulator, workdir) as (plugin_process, plugin),
+        ):
             host.configure(client_config())
             direct = _DirectPath(emulator)
-            warm_up = {name: OperationCost() for name in OPERATIONS}
-            for resource in resources[:_WARM_UP_ROOMS]:
-                paths = (_ProviderPath(host, resource), _PluginPath(plugin, resource))
-                _one_room(*paths, direct, warm_up)
-            costs = {name: OperationCost() for name in OPERATIONS}
-            round_trips: list[float] = []
-            plugin_round_trips: list[float] = []
-            for resource in resources[_WARM_UP_ROOMS:]:
-                room, plugin_room = _ProviderPath(host, resource), _PluginPath(plugin, resource)
-                _one_room(room, plugin_room, direct, costs)
-                _timed(round_trips, room.check_again)
-                _timed(plugin_round_trips, plugin_room.check_again)
-            peak = _peak_rss_kib(plugin.pid)
+            for resource in resources[:WARM_UP_ROOMS]:
+                paths = {
+                    "provider": _ProviderPath(host, resource),
+                    "plugin": PluginPath(plugin, resource.name),
+                    "direct": direct,
+                }
+                _one_room(paths, {name: OperationCost() for name in OPERATIONS})
+            canned = workdir / "floor-responses.json"
+            canned.write_text(_floor.encode_responses(plugin.responses))
+            floor_argv = [sys.executable, _floor.__file__, str(canned)]
+            with served_provider(floor_argv, {}, workdir) as (_, floor):
+                costs = {name: OperationCost() for name in OPERATIONS}
+                round_trips: list[float] = []
+                for index, resource in enumerate(resources):
+                    room = _ProviderPath(host, resource)
+                    paths = {
+                        "provider": room,
+                        "plugin": PluginPath(plugin, resource.name),
+                        "floor": PluginPath(floor, resource.name, strict=False),
+                        "direct": direct,
+                    }
+                    if index < WARM_UP_ROOMS:  # the floor's own warm-up
+                        paths = {"floor": paths["floor"]}
+                        _one_room(paths, {name: OperationCost() for name in OPERATIONS})
+                        continue
+                    _one_room(paths, costs)
+                    _timed(round_trips, room.check_again)
+            peak = _peak_rss_kib(plugin_process.pid)
     finally:
         emulator.control("PUT", "faults", {"rules": []})
     failed = [entry for entry in emulator.requests_log() if entry["status"] != 200]
-    return PerOperationResult(
-        rooms, latency_ms, costs, len(failed), round_trips, plugin_round_trips, peak
-    )
+    return PerOperationResult(rooms, latency_ms, costs, len(failed), round_trips, peak)

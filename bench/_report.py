@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bench._report_per_op import overhead_rows, per_operation_section
+
 __all__ = ["GOOGLE_CREATES_PER_MINUTE", "google_create_seconds", "render_report", "targets"]
 
 _RATIO_TARGET = 1.25
@@ -39,6 +41,7 @@ def targets(results: Mapping[str, Any]) -> list[tuple[str, str, str, bool | None
             "< 1",
             per_op["plugin_vs_provider"] < 1,
         ),
+        *overhead_rows(per_op),
     ]
     latency = results.get("per_operation_latency")
     if latency:
@@ -211,39 +214,6 @@ def _headline(results: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _per_operation(per_op: Mapping[str, Any]) -> list[str]:
-    lines = [
-        "| operation | provider median ms | plugin median ms | google-apps-meet median ms "
-        "| provider mean ms | plugin mean ms | google-apps-meet mean ms | ratio (total time) "
-        "| plugin ratio (total time) | ratio of medians | gRPC calls "
-        "| provider median less gRPC ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for name, cost in per_op["operations"].items():
-        lines.append(
-            f"| {name} | {_ms(cost['provider_median_ms'])} | {_ms(cost['plugin_median_ms'])} "
-            f"| {_ms(cost['direct_median_ms'])} | {_ms(cost['provider_mean_ms'])} "
-            f"| {_ms(cost['plugin_mean_ms'])} | {_ms(cost['direct_mean_ms'])} "
-            f"| {cost['ratio']:.2f} | {cost['plugin_ratio']:.2f} "
-            f"| {cost['ratio_of_medians']:.2f} | {cost['grpc_calls']} "
-            f"| {_ms(cost['provider_without_grpc_ms'])} |"
-        )
-    lines += [
-        f"| **all** | | | | | | | **{per_op['overall_ratio']:.2f}** "
-        f"| **{per_op['plugin_overall_ratio']:.2f}** | | | |",
-        "",
-        "The plugin (`pulumi-resource-meet`) answers the same calls as the dynamic provider "
-        "host: its gRPC round trip (a Check, no API call) is "
-        f"{_ms(per_op['plugin_grpc_round_trip_ms'])} ms median.",
-        "",
-        f"{per_op['rooms']} rooms per path; requests answered other than 200: "
-        f"{per_op['failures']}. One engine → host gRPC round trip (a Check that makes no API "
-        f"call): {_ms(per_op['grpc_round_trip_ms'])} ms median; the last column subtracts it "
-        "once per provider call.",
-    ]
-    return lines
-
-
 def _throughput(throughput: Mapping[str, Any]) -> list[str]:
     lines = [
         "| phase | requests | quota per window | span s | least span s | achieved ÷ quota "
@@ -363,7 +333,9 @@ def _wall_time_note(rooms: int) -> str:
     )
 
 
-def render_report(results: Mapping[str, Any], chart_name: str | None) -> str:
+def render_report(
+    results: Mapping[str, Any], chart_name: str | None, per_op_chart_name: str | None = None
+) -> str:
     """The whole Markdown report."""
     machine = results["machine"]
     per_op = results["per_operation"]
@@ -384,9 +356,9 @@ def render_report(results: Mapping[str, Any], chart_name: str | None) -> str:
         "",
         *_headline(results),
         "",
-        "## 1. Per-operation cost: dynamic provider and plugin vs google-apps-meet",
+        "## 1. Per-operation cost: plugin, gRPC floor, dynamic provider, google-apps-meet",
         "",
-        *_per_operation(per_op),
+        *per_operation_section(per_op, results.get("plugin_layers"), per_op_chart_name),
     ]
     latency = results.get("per_operation_latency")
     if latency:
@@ -395,7 +367,7 @@ def render_report(results: Mapping[str, Any], chart_name: str | None) -> str:
             f"With {latency['latency_ms']:g} ms added to every Meet call (an emulator delay "
             "fault standing in for the network and Google's own service time):",
             "",
-            *_per_operation(latency),
+            *per_operation_section(latency, None, None),
         ]
     sections += [
         "",

@@ -1,7 +1,8 @@
 """``python -m bench``: every benchmark against the emulator, side by side in one run.
 
-Writes ``latest.md`` (the tables), ``latest.json`` (every figure and timestamp) and
-``throughput.png`` (requests over time against the quota) into ``--out``.
+Writes ``latest.md`` (the tables), ``latest.json`` (every figure and timestamp),
+``throughput.png`` (requests over time against the quota) and ``per_operation.png`` (each
+operation on every path) into ``--out``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench._chart import draw_throughput_chart
+from bench._breakdown import measure_breakdown
+from bench._chart import draw_per_operation_chart, draw_throughput_chart
 from bench._env import running_emulator
 from bench._lifecycle import measure_lifecycle
 from bench._organisation import FULL as FULL_ORGANISATION
@@ -31,10 +33,18 @@ from bench._report import render_report, targets
 from bench._startup import measure_host_starts, measure_imports
 from bench._throughput import measure_throughput
 
-__all__ = ["Options", "main", "parse_options", "run_benchmarks"]
+__all__ = [
+    "CHART_NAME",
+    "PER_OPERATION_CHART_NAME",
+    "Options",
+    "main",
+    "parse_options",
+    "run_benchmarks",
+]
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 CHART_NAME = "throughput.png"
+PER_OPERATION_CHART_NAME = "per_operation.png"
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,8 @@ def run_benchmarks(options: Options) -> dict[str, Any]:
         work = Path(workdir)
         _progress(f"1. per-operation cost, {options.rooms} rooms")
         results["per_operation"] = measure_per_operation(emulator, work, options.rooms).to_dict()
+        _progress(f"1. where the plugin's time goes (timed layers), {options.rooms} rooms")
+        results["plugin_layers"] = measure_breakdown(emulator, work, options.rooms)
         if options.latency_ms > 0:
             _progress(f"1. per-operation cost with {options.latency_ms:g} ms latency")
             results["per_operation_latency"] = measure_per_operation(
@@ -199,8 +211,9 @@ def run_benchmarks(options: Options) -> dict[str, Any]:
 def _write(results: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     draw_throughput_chart(results["throughput"], out / CHART_NAME)
+    draw_per_operation_chart(results["per_operation"], out / PER_OPERATION_CHART_NAME)
     (out / "latest.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    (out / "latest.md").write_text(render_report(results, CHART_NAME))
+    (out / "latest.md").write_text(render_report(results, CHART_NAME, PER_OPERATION_CHART_NAME))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -64,7 +64,14 @@ TO_SNAKE: Final[Mapping[str, str]] = {value: key for key, value in TO_CAMEL.item
 """The inverse of :data:`TO_CAMEL`."""
 
 
+_LEAVES: Final = frozenset({str, bool, int, float, type(None)})
+
+
 def _convert(value: Any, names: Mapping[str, str]) -> Any:
+    # Leaves first, by exact type: an isinstance() against the Mapping ABC costs more than
+    # the renaming itself, and it ran for every leaf of every property map of every call.
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, Mapping):
         return {names.get(key, key): _convert(item, names) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -65,6 +65,7 @@ from pulumi_meet.operations.registry import (
 from pulumi_meet.plugin import schema
 from pulumi_meet.plugin.config import config_value, redacted
 from pulumi_meet.plugin.names import camel_path, camel_text, snake_spellings, to_camel, to_snake
+from pulumi_meet.plugin.wire import plain_value
 
 if TYPE_CHECKING:
     from pulumi_meet.client.meet import MeetClient
@@ -107,14 +108,10 @@ def property_value(value: Any) -> PropertyValue:
 
     An unknown stays the wire sentinel string, which *is* the engine's encoding of an unknown:
     the SDK's ``PropertyValue.marshal`` cannot encode its own ``Computed`` (pulumi 3.272).
+    Built by :func:`pulumi_meet.plugin.wire.plain_value` (the SDK's constructor checks every
+    value against ten ABCs: most of the time a room's outputs took to convert).
     """
-    if isinstance(value, Mapping):
-        return PropertyValue({str(k): property_value(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return PropertyValue([property_value(item) for item in value])
-    if isinstance(value, int) and not isinstance(value, bool):
-        return PropertyValue(float(value))
-    return PropertyValue(value)
+    return plain_value(value)
 
 
 def property_map(

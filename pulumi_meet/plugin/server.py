@@ -4,12 +4,15 @@
 on 127.0.0.1 and prints the port on stdout, as the engine expects of a plugin.
 ``pulumi-resource-meet --schema`` prints the package schema (the committed ``schema.json``).
 
-Three departures from the SDK's servicer, all small overrides:
+Four departures from the SDK's servicer, all small overrides:
 
 - Each resource request's ``type`` field (the resource's own type, which the SDK's request
   objects drop) reaches the provider through
   :data:`~pulumi_meet.plugin.provider.REQUEST_TYPE`.
-
+- The resource calls (Check, Diff, Create, Read, Update, Delete) build the SDK's own request
+  objects and answers, but convert property maps with :mod:`pulumi_meet.plugin.wire` (the same
+  values, several times faster than the SDK's ``PropertyValue.unmarshal_map``/``marshal_map``,
+  which were a third of the plugin's own time per call).
 - An operation's :class:`~pulumi_meet.exceptions.MeetError` is answered with the matching gRPC
   status and the error's own message (the SDK would send UNKNOWN with a Python traceback).
 - Read of a resource that is gone answers with NO properties: the engine takes only absent
@@ -23,10 +26,12 @@ import importlib.metadata
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final
 
 import grpc
+from google.protobuf import empty_pb2
 from pulumi.provider.experimental import provider as provider_api
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
@@ -36,6 +41,7 @@ import pulumi_meet
 from pulumi_meet import exceptions as errors
 from pulumi_meet.plugin.names import camel_text
 from pulumi_meet.plugin.provider import REQUEST_TYPE, UnknownToken
+from pulumi_meet.plugin.wire import marshal_map, unmarshal_map
 
 __all__ = ["MeetServicer", "grpc_status", "installed_version", "main"]
 
@@ -105,10 +111,14 @@ class MeetServicer(ProviderServicer):
         REQUEST_TYPE.set(getattr(request, "type", "") or "")
         try:
             return await handler(request, context)
+        except NotImplementedError:
+            raise
         except Exception as raised:
             error = _meet_error(raised)
             if error is None:
-                raise
+                # A bug: UNKNOWN with the traceback in the message, as the SDK answers it.
+                stack = "".join(traceback.format_list(traceback.extract_tb(raised.__traceback__)))
+                raise Exception(f"{raised}:\n{stack}") from raised
             await context.abort(grpc_status(error), camel_text(str(error)))
 
     async def CheckConfig(self, request: Any, context: Any) -> Any:
@@ -145,28 +155,117 @@ class MeetServicer(ProviderServicer):
         return await self._guarded(super().Configure, request, context)
 
     async def Check(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().Check, request, context)
+        return await self._guarded(self._check, request, context)
+
+    async def _check(self, request: Any, _context: Any) -> Any:
+        answer = await self._provider.check(
+            provider_api.CheckRequest(
+                request.urn,
+                unmarshal_map(request.olds),
+                unmarshal_map(request.news),
+                request.randomSeed,
+            )
+        )
+        failures = [
+            proto.CheckFailure(property=f.property, reason=f.reason) for f in answer.failures or ()
+        ]
+        inputs = marshal_map(answer.inputs) if answer.inputs is not None else None
+        return proto.CheckResponse(inputs=inputs, failures=failures or None)
 
     async def Diff(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().Diff, request, context)
+        return await self._guarded(self._diff, request, context)
+
+    async def _diff(self, request: Any, _context: Any) -> Any:
+        diff = await self._provider.diff(
+            provider_api.DiffRequest(
+                request.urn,
+                request.id,
+                unmarshal_map(request.olds),
+                unmarshal_map(request.news),
+                list(request.ignoreChanges),
+            )
+        )
+        changes = proto.DiffResponse.DIFF_UNKNOWN
+        if diff.changes is not None:
+            changes = proto.DiffResponse.DIFF_SOME if diff.changes else proto.DiffResponse.DIFF_NONE
+        return proto.DiffResponse(
+            replaces=diff.replaces,
+            stables=diff.stables,
+            deleteBeforeReplace=diff.delete_before_replace,
+            changes=changes,
+            diffs=diff.diffs,
+            detailedDiff={
+                key: proto.PropertyDiff(
+                    kind=proto.PropertyDiff.Kind.Value(value.kind.name), inputDiff=value.input_diff
+                )
+                for key, value in diff.detailed_diff.items()
+            },
+            hasDetailedDiff=True,
+        )
 
     async def Create(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().Create, request, context)
+        return await self._guarded(self._create, request, context)
+
+    async def _create(self, request: Any, _context: Any) -> Any:
+        created = await self._provider.create(
+            provider_api.CreateRequest(
+                request.urn, unmarshal_map(request.properties), request.timeout, request.preview
+            )
+        )
+        return proto.CreateResponse(
+            id=created.resource_id or "", properties=marshal_map(created.properties or {})
+        )
 
     async def Update(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().Update, request, context)
+        return await self._guarded(self._update, request, context)
+
+    async def _update(self, request: Any, _context: Any) -> Any:
+        updated = await self._provider.update(
+            provider_api.UpdateRequest(
+                request.urn,
+                request.id,
+                unmarshal_map(request.olds),
+                unmarshal_map(request.news),
+                timeout=request.timeout,
+                ignore_changes=list(request.ignoreChanges),
+                preview=request.preview,
+            )
+        )
+        return proto.UpdateResponse(properties=marshal_map(updated.properties or {}))
 
     async def Delete(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().Delete, request, context)
+        return await self._guarded(self._delete, request, context)
+
+    async def _delete(self, request: Any, _context: Any) -> Any:
+        await self._provider.delete(
+            provider_api.DeleteRequest(
+                request.urn, request.id, unmarshal_map(request.properties), timeout=request.timeout
+            )
+        )
+        return empty_pb2.Empty()
 
     async def Invoke(self, request: Any, context: Any) -> Any:
         return await self._guarded(super().Invoke, request, context)
 
     async def Read(self, request: Any, context: Any) -> Any:
-        response = await self._guarded(super().Read, request, context)
-        if not response.id:
+        return await self._guarded(self._read, request, context)
+
+    async def _read(self, request: Any, _context: Any) -> Any:
+        found = await self._provider.read(
+            provider_api.ReadRequest(
+                request.urn,
+                request.id,
+                unmarshal_map(request.properties),
+                unmarshal_map(request.inputs),
+            )
+        )
+        if not found.resource_id:
             return proto.ReadResponse()  # gone: no properties at all
-        return response
+        return proto.ReadResponse(
+            id=found.resource_id,
+            properties=marshal_map(found.properties or {}),
+            inputs=marshal_map(found.inputs or {}),
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import math
 import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bench._png import Canvas
+from bench._breakdown import COMPONENTS
+from bench._chart import quota_curve
+from bench._engine import ENGINE_CALLS
 from bench._throughput import Phase
-from bench.run import CHART_NAME, main, parse_options
+from bench.run import CHART_NAME, PER_OPERATION_CHART_NAME, main, parse_options
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +42,14 @@ def test_the_report_has_every_section_and_the_chart(quick_run: tuple[Path, dict[
     ):
         assert heading in report
     assert "python -m bench --quick" in report
-    assert f"]({CHART_NAME})" in report
-    png = (out / CHART_NAME).read_bytes()
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (3 * 440, 64 + 330)
+    for chart in (CHART_NAME, PER_OPERATION_CHART_NAME):
+        assert f"]({chart})" in report
+        png = (out / chart).read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        width, height = struct.unpack(">II", png[16:24])
+        assert width >= 800 and height >= 300
+    assert "plugin overhead beyond google-apps-meet + n x gRPC floor" in report
+    assert "Where the plugin's own time goes" in report
 
 
 def test_per_operation_ratios_are_measured_without_failures(
@@ -58,6 +62,14 @@ def test_per_operation_ratios_are_measured_without_failures(
     assert all(_positive(cost["ratio"]) for cost in per_op["operations"].values())
     assert _positive(per_op["overall_ratio"]) and _positive(per_op["grpc_round_trip_ms"])
     assert all(_positive(cost["plugin_ratio"]) for cost in per_op["operations"].values())
+    for name, cost in per_op["operations"].items():
+        assert cost["engine_calls"] == list(ENGINE_CALLS[name])
+        assert _positive(cost["floor_median_ms"]) and _positive(cost["direct_median_ms"])
+        # The floor is n empty calls: cheaper than the plugin's n calls that do the work.
+        assert cost["floor_median_ms"] < cost["plugin_median_ms"]
+        assert cost["overhead_median_ms"] == pytest.approx(
+            cost["plugin_median_ms"] - cost["direct_median_ms"] - cost["floor_median_ms"]
+        )
     assert _positive(per_op["plugin_overall_ratio"]) and _positive(per_op["plugin_vs_provider"])
     assert per_op["plugin_peak_rss_kib"] is None or per_op["plugin_peak_rss_kib"] > 10_000
     starts = results["host_starts"]
@@ -146,13 +158,26 @@ def test_the_sliding_window_minimum_counts_whole_windows_after_the_first_burst()
     assert _phase([0.0] * 11).peak_in_window == 11
 
 
-def test_the_png_encoder_writes_decodable_pixels() -> None:
-    canvas = Canvas(4, 3)
-    canvas.rect(1, 1, 2, 1, (255, 0, 0))
-    png = canvas.png_bytes()
-    length = struct.unpack(">I", png[33:37])[0]
-    assert png[37:41] == b"IDAT"
-    raw = zlib.decompress(png[41 : 41 + length])
-    rows = [raw[r * 13 : (r + 1) * 13] for r in range(3)]
-    assert all(row[0] == 0 for row in rows)  # filter type "none"
-    assert rows[1][1:] == bytes([255] * 3 + [255, 0, 0] * 2 + [255] * 3)
+def test_the_engine_calls_per_operation_are_the_engines() -> None:
+    # pulumi/pulumi step_generator.go and step.go, cited in docs/benchmarks.md.
+    assert ENGINE_CALLS == {
+        "create": ("Check", "Create"),
+        "get": ("Read", "Diff"),
+        "patch": ("Check", "Diff", "Update"),
+    }
+
+
+def test_the_plugin_layers_are_measured(quick_run: tuple[Path, dict[str, Any]]) -> None:
+    _, results = quick_run
+    layers = results["plugin_layers"]["operations"]
+    assert set(layers) == {"create", "get", "patch"}
+    for split in layers.values():
+        assert set(COMPONENTS) <= set(split["cpu"]) and set(COMPONENTS) <= set(split["wall"])
+        assert split["wall"]["http"] > 0 and split["cpu"]["sdk_bridge"] > 0
+        assert split["wall"]["servicer"] >= split["wall"]["http"]
+
+
+def test_the_quota_line_steps_once_per_window() -> None:
+    xs, ys = quota_curve([0.5, 0.6], limit=10, window=6.0, x_max=20.0)
+    assert xs == [0.5, 6.5, 12.5, 18.5]
+    assert ys == [10.0, 20.0, 30.0, 40.0]

@@ -1,0 +1,127 @@
+"""The engine's property maps (protobuf ``Struct``) <-> the SDK's ``PropertyValue`` maps, fast.
+
+The SDK's ``PropertyValue.unmarshal_map`` and ``marshal_map`` are correct and slow: every value
+built runs ten ``isinstance`` checks against ABCs (``Sequence``, ``Mapping``, ``pulumi.Asset``
+...), and a room's outputs are some fifty values, crossed up to twice per call. These functions
+give the same ``PropertyValue`` objects and the same ``Struct`` (tests compare them with the SDK's
+over generated values), building values of the wire's own shapes (null, bool, number, string,
+list, map, secret) directly. Anything else the wire can carry (assets, archives, resource
+references, output values with dependencies) is handed to the SDK's own functions, value by value.
+
+``PropertyValue`` is a frozen dataclass; a value is built as its ``__init__`` would leave it: a
+map's items in a ``MappingProxyType``, a list's in a tuple, no dependencies.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from typing import Any, Final
+
+from google.protobuf import struct_pb2
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime import rpc
+
+__all__ = ["marshal_map", "plain_value", "unmarshal_map", "value"]
+
+_SIG: Final = rpc._special_sig_key
+_SECRET_SIG: Final = rpc._special_secret_sig
+_NO_DEPENDENCIES: Final[frozenset[str]] = frozenset()
+_new = object.__new__
+_set = object.__setattr__
+_Value = struct_pb2.Value
+_Struct = struct_pb2.Struct
+_ListValue = struct_pb2.ListValue
+_Proxy = types.MappingProxyType
+# A future SDK whose PropertyValue has slots: build values through its constructor.
+_DIRECT: Final = "__slots__" not in vars(PropertyValue)
+
+
+def value(inner: Any, secret: bool = False) -> PropertyValue:
+    """``PropertyValue(inner, secret)`` for ``inner`` already in the stored shape: None, bool,
+    float, str, a tuple of values or a ``MappingProxyType`` of values (nothing is checked)."""
+    if not _DIRECT:
+        return PropertyValue(inner, is_secret=secret)
+    made: PropertyValue = _new(PropertyValue)
+    _set(made, "__dict__", {"value": inner, "is_secret": secret, "dependencies": _NO_DEPENDENCIES})
+    return made
+
+
+_SCALAR_KINDS: Final = frozenset({"string_value", "number_value", "bool_value"})
+
+
+def _unmarshal_struct(wire: struct_pb2.Value) -> PropertyValue:
+    fields = wire.struct_value.fields
+    signature = fields.get(_SIG)
+    if signature is None:
+        return value(_Proxy({key: _unmarshal(item) for key, item in fields.items()}))
+    inner = fields.get("value")
+    if signature.string_value == _SECRET_SIG and inner is not None:
+        plain = _unmarshal(inner)
+        return plain.with_secret(True) if plain.dependencies else value(plain.value, secret=True)
+    return PropertyValue.unmarshal(wire)  # an asset, archive, reference or output value
+
+
+def _unmarshal(wire: struct_pb2.Value) -> PropertyValue:
+    kind = wire.WhichOneof("kind")
+    if kind in _SCALAR_KINDS:
+        return value(getattr(wire, kind))
+    if kind == "struct_value":
+        return _unmarshal_struct(wire)
+    if kind == "list_value":
+        return value(tuple(_unmarshal(item) for item in wire.list_value.values))
+    if kind == "null_value":
+        return value(None)
+    return PropertyValue.unmarshal(wire)  # raises as the SDK does
+
+
+def unmarshal_map(struct: struct_pb2.Struct) -> dict[str, PropertyValue]:
+    """``PropertyValue.unmarshal_map(struct)``, the same values."""
+    return {key: _unmarshal(item) for key, item in struct.fields.items()}
+
+
+def _marshal(item: PropertyValue) -> struct_pb2.Value:
+    inner: Any = item.value
+    kind = type(inner)
+    if item.dependencies:
+        wire: struct_pb2.Value = item.marshal()  # an output value: the SDK's shape
+        return wire
+    if kind is str:
+        wire = _Value(string_value=inner)
+    elif kind is _Proxy or kind is dict:
+        wire = _Value(struct_value=_Struct(fields={k: _marshal(v) for k, v in inner.items()}))
+    elif kind is float:
+        wire = _Value(number_value=inner)
+    elif kind is bool:
+        wire = _Value(bool_value=inner)
+    elif inner is None:
+        wire = _Value(null_value=struct_pb2.NULL_VALUE)
+    elif kind is tuple:
+        wire = _Value(list_value=_ListValue(values=[_marshal(v) for v in inner]))
+    else:
+        wire = item.marshal()  # assets, archives, references; raises on what the SDK refuses
+        return wire
+    if item.is_secret:
+        secret = {_SIG: _Value(string_value=_SECRET_SIG), "value": wire}
+        return _Value(struct_value=_Struct(fields=secret))
+    return wire
+
+
+def marshal_map(values: Mapping[str, PropertyValue]) -> struct_pb2.Struct:
+    """``PropertyValue.marshal_map(values)``, the same Struct."""
+    return _Struct(fields={key: _marshal(item) for key, item in values.items()})
+
+
+def plain_value(data: Any) -> PropertyValue:
+    """Plain JSON data (dicts, lists, str, bool, int, float, None) as a property value; an int
+    becomes a float, as on the wire."""
+    kind = type(data)
+    if kind is str or kind is float or kind is bool or data is None:
+        return value(data)
+    if kind is int:
+        return value(float(data))
+    if isinstance(data, Mapping):
+        return value(_Proxy({str(k): plain_value(v) for k, v in data.items()}))
+    if isinstance(data, list | tuple):
+        return value(tuple(plain_value(item) for item in data))
+    return PropertyValue(data)  # anything else: the SDK's constructor decides

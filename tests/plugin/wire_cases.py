@@ -1,0 +1,133 @@
+"""The cases of tests/plugin/test_wire.py, run in a fresh interpreter (``python -m``).
+
+``pulumi.provider`` registers its own ``google.rpc.Status`` in protobuf's default pool, which
+fails once google-apps-meet's (the fidelity tests') is there: the plugin imports it in its own
+process, and so do these cases.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import pytest
+from google.protobuf import struct_pb2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime import rpc
+
+from pulumi_meet.plugin import wire
+from pulumi_meet.plugin.provider import property_value
+
+_SIG, _SECRET = rpc._special_sig_key, rpc._special_secret_sig
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    st.just(rpc.UNKNOWN),
+)
+
+
+def _secret(value: Any) -> dict[str, Any]:
+    return {_SIG: _SECRET, "value": value}
+
+
+_wire_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(max_size=6), inner, max_size=4),
+        inner.map(_secret),
+    ),
+    max_leaves=20,
+)
+
+
+def _struct(data: dict[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(data)
+    return struct
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=6), _wire_values, max_size=5))
+def test_unmarshal_and_marshal_agree_with_the_sdk(data: dict[str, Any]) -> None:
+    struct = _struct(data)
+    ours, theirs = wire.unmarshal_map(struct), PropertyValue.unmarshal_map(struct)
+    assert ours == theirs
+    assert wire.marshal_map(ours) == PropertyValue.marshal_map(theirs)
+    assert wire.marshal_map(theirs) == PropertyValue.marshal_map(theirs)
+
+
+_plain = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _sdk_value(value: Any) -> PropertyValue:
+    """The plugin's conversion as it was written against the SDK's constructor."""
+    if isinstance(value, dict):
+        return PropertyValue({str(k): _sdk_value(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return PropertyValue([_sdk_value(item) for item in value])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return PropertyValue(float(value))
+    return PropertyValue(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_plain)
+def test_plain_values_are_the_sdks_values(data: Any) -> None:
+    ours = property_value(data)
+    assert ours == _sdk_value(data)
+    assert ours.type == _sdk_value(data).type
+    assert wire.marshal_map({"v": ours}) == PropertyValue.marshal_map({"v": _sdk_value(data)})
+
+
+def test_values_are_stored_as_the_sdk_stores_them() -> None:
+    made = wire.unmarshal_map(_struct({"m": {"a": [1.0, "x"]}, "s": _secret("k")}))
+    assert isinstance(made["m"].value, types.MappingProxyType)
+    assert isinstance(made["m"].value["a"].value, tuple)
+    assert made["s"] == PropertyValue("k", is_secret=True)
+    assert made["s"].contains_secret() and not made["m"].contains_secret()
+    assert made["m"].dependencies == frozenset()
+    with pytest.raises(AttributeError):
+        made["m"].value = None  # type: ignore[misc]  # still frozen
+
+
+def test_what_the_wire_rarely_carries_goes_through_the_sdk() -> None:
+    reference = {_SIG: rpc._special_resource_sig, "urn": "urn:pulumi:s::p::t::n"}
+    output = {
+        _SIG: rpc._special_output_value_sig,
+        "value": "v",
+        "dependencies": ["urn:a"],
+        "secret": True,
+    }
+    struct = _struct({"ref": reference, "out": output, "secret_out": _secret(output)})
+    ours = wire.unmarshal_map(struct)
+    assert ours == PropertyValue.unmarshal_map(struct)
+    assert ours["out"].dependencies == frozenset({"urn:a"})
+    assert wire.marshal_map(ours) == PropertyValue.marshal_map(ours)
+    with pytest.raises(ValueError):
+        wire.marshal_map({"c": PropertyValue(Computed())})  # the SDK cannot send it either
+
+
+CASES = (
+    test_unmarshal_and_marshal_agree_with_the_sdk,
+    test_plain_values_are_the_sdks_values,
+    test_values_are_stored_as_the_sdk_stores_them,
+    test_what_the_wire_rarely_carries_goes_through_the_sdk,
+)
+
+
+if __name__ == "__main__":
+    for case in CASES:
+        case()
+        print(f"passed: {case.__name__}")
