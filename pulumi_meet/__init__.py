@@ -1,7 +1,8 @@
 """pulumi-meet: Google Meet meeting spaces as code.
 
 The public API: the :class:`Space` resource and its argument classes, the :class:`SpaceMember`
-resource (co-hosts), the enums of their fields, and the :class:`MeetError` hierarchy. The
+resource (co-hosts), the :func:`get_conference_records` function (a room's conferences), the
+enums of their fields, and the :class:`MeetError` hierarchy. The
 resource classes are loaded on first use, so that the ``pulumi-meet`` command line and the
 emulator start without importing the Pulumi SDK.
 """
@@ -33,6 +34,7 @@ from pulumi_meet.exceptions import (
     Internal,
     InvalidArgument,
     MeetError,
+    MeetingCodeNotFound,
     NotFound,
     PermissionDenied,
     ResourceExhausted,
@@ -45,6 +47,12 @@ from pulumi_meet.exceptions import (
 
 if TYPE_CHECKING:
     from pulumi_meet.dynamic.member import SpaceMember
+    from pulumi_meet.dynamic.records import (
+        ConferenceRecordSummary,
+        GetConferenceRecordsResult,
+        get_conference_records,
+        get_conference_records_output,
+    )
     from pulumi_meet.dynamic.space import (
         ArtifactConfigArgs,
         ModerationRestrictionsArgs,
@@ -62,6 +70,7 @@ __all__ = [
     "ArtifactConfigArgs",
     "AttendanceReportGenerationType",
     "AutoGenerationType",
+    "ConferenceRecordSummary",
     "ConfigurationError",
     "CreateOutcomeUnknown",
     "CredentialsError",
@@ -69,9 +78,11 @@ __all__ = [
     "DeletionPolicy",
     "EntryPointAccess",
     "FailedPrecondition",
+    "GetConferenceRecordsResult",
     "Internal",
     "InvalidArgument",
     "MeetError",
+    "MeetingCodeNotFound",
     "MemberRole",
     "Moderation",
     "ModerationRestrictionsArgs",
@@ -90,11 +101,17 @@ __all__ = [
     "TransportError",
     "Unauthenticated",
     "Unavailable",
+    "get_conference_records",
+    "get_conference_records_output",
 ]
 
 # Public names that live in a module importing the Pulumi SDK, loaded on first access (PEP 562).
 _LAZY: dict[str, str] = {
     "ArtifactConfigArgs": "pulumi_meet.dynamic.space",
+    "ConferenceRecordSummary": "pulumi_meet.dynamic.records",
+    "GetConferenceRecordsResult": "pulumi_meet.dynamic.records",
+    "get_conference_records": "pulumi_meet.dynamic.records",
+    "get_conference_records_output": "pulumi_meet.dynamic.records",
     "ModerationRestrictionsArgs": "pulumi_meet.dynamic.space",
     "RecordingConfigArgs": "pulumi_meet.dynamic.space",
     "SmartNotesConfigArgs": "pulumi_meet.dynamic.space",

@@ -20,6 +20,7 @@ Hierarchy::
         │   ├── ServiceDisabled        the Meet API is not enabled in the Cloud project
         │   └── ScopeInsufficient      the token lacks a scope the method needs
         ├── NotFound               404 NOT_FOUND
+        │   └── MeetingCodeNotFound    no room has this meeting code (now): expired or reused
         ├── AlreadyExists          409 ALREADY_EXISTS
         ├── ResourceExhausted      429 RESOURCE_EXHAUSTED (after paced retries)
         ├── Internal               500 INTERNAL (and other 5xx without a better match)
@@ -46,6 +47,7 @@ __all__ = [
     "Internal",
     "InvalidArgument",
     "MeetError",
+    "MeetingCodeNotFound",
     "NotFound",
     "PermissionDenied",
     "ResourceExhausted",
@@ -54,6 +56,7 @@ __all__ = [
     "TransportError",
     "Unauthenticated",
     "Unavailable",
+    "unreadable_file",
 ]
 
 
@@ -205,6 +208,43 @@ class NotFound(ApiError):
     default_status = "NOT_FOUND"
 
 
+class MeetingCodeNotFound(NotFound):
+    """``spaces.get`` by a meeting code that names no room now.
+
+    A code expires 365 days after its room was last used (the room keeps its ``spaces/<id>``
+    name and gets a new code) and may later be given to another room: a code is not a lasting
+    key, the ``spaces/<id>`` name is.
+    """
+
+    def __init__(self, message: str, *, code: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.code = code
+
+    @classmethod
+    def from_error(cls, error: ApiError, code: str) -> MeetingCodeNotFound:
+        """The 404 of ``spaces.get spaces/<code>``, explained."""
+        said = (error.server_message or "Requested entity was not found").rstrip(".")
+        message = (
+            f"{error.method} {code}: {error.http_status} {error.status}: {said}. No room has the "
+            f"meeting code {code} now. The code may have expired (a room's code expires 365 days "
+            "after the room was last used, and the room gets a new one) or been reused for "
+            "another room, or it was mistyped. Use the room's spaces/<id> name, which never "
+            "changes: the `name` output of a managed room (or its resource ID), or "
+            "`pulumi-meet usage --from STACK_EXPORT`, which shows each room's current code."
+        )
+        return cls(
+            message,
+            code=code,
+            method=error.method,
+            resource=code,
+            http_status=error.http_status,
+            status=error.status,
+            reason=error.reason,
+            metadata=error.metadata,
+            server_message=error.server_message,
+        )
+
+
 class AlreadyExists(ApiError):
     """409 ALREADY_EXISTS, e.g. a member with that e-mail already exists in the space."""
 
@@ -231,3 +271,18 @@ class Unavailable(ApiError):
 
     default_http_status = 503
     default_status = "UNAVAILABLE"
+
+
+def unreadable_file(source: str, path: str, error: OSError | UnicodeDecodeError) -> str:
+    """The one wording of a file that cannot be read, whatever named it.
+
+    ``source`` is what named the file, as the user typed it: a flag (``--credentials``,
+    ``--from``) or a variable (``GOOGLE_APPLICATION_CREDENTIALS``). For example
+    ``--from: cannot read rooms.csv (no such file or directory)``.
+    """
+    if isinstance(error, UnicodeDecodeError):
+        byte = error.object[error.start : error.start + 1].hex()
+        reason = f"not UTF-8 text: byte 0x{byte} at offset {error.start}; save it as UTF-8"
+    else:
+        reason = (error.strerror or type(error).__name__).lower()
+    return f"{source}: cannot read {path} ({reason})"

@@ -1,26 +1,34 @@
-"""Shared fixtures: the repository root and the ../shared reference material."""
+"""Shared fixtures: the repository root and the public reference documents the tests check against.
+
+- Google's discovery document for Meet v2 ships inside ``google-api-python-client`` (a test
+  dependency): :func:`meet_discovery` reads it from there.
+- Pulumi's two JSON Schemas (the package metaschema and the ``Pulumi.yaml`` schema) ship in no
+  package: :func:`pulumi_schema` reads them from the directory named by ``PULUMI_SCHEMA_DIR``, and
+  a test that needs one is skipped, naming the variable, when it is not set.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
-
-def _shared_dir() -> Path:
-    configured = os.environ.get("PULUMI_MEET_SHARED")
-    if configured:
-        return Path(configured)
-    return REPO_ROOT.parent / "shared"
-
-
-SHARED_DIR = _shared_dir()
-REFERENCE_DIR = SHARED_DIR / "reference"
+PULUMI_SCHEMA_DIR = "PULUMI_SCHEMA_DIR"
+"""The variable naming a directory with Pulumi's JSON Schemas (see :data:`PULUMI_SCHEMAS`)."""
+PULUMI_SCHEMAS = {
+    # file name in PULUMI_SCHEMA_DIR: where pulumi/pulumi on GitHub keeps it
+    "pulumi-package.schema.json": "pkg/codegen/schema/pulumi.json",
+    "pulumi-project.schema.json": "sdk/go/common/workspace/project.json",
+}
+_DISCOVERY = ("discovery_cache", "documents", "meet.v2.json")
 
 
 @pytest.fixture(scope="session")
@@ -28,11 +36,43 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
+def meet_discovery_path() -> Path:
+    """Google's Meet v2 discovery document, as google-api-python-client ships it.
+
+    Found without importing the package (its import pulls in httplib2 and more).
+    """
+    spec = importlib.util.find_spec("googleapiclient")
+    if spec is None or spec.origin is None:
+        pytest.fail("google-api-python-client is not installed: pip install -e '.[test]'")
+    return Path(spec.origin).parent.joinpath(*_DISCOVERY)
+
+
 @pytest.fixture(scope="session")
-def reference_dir() -> Path:
-    if not REFERENCE_DIR.is_dir():
-        pytest.fail(f"reference material not found at {REFERENCE_DIR}; set PULUMI_MEET_SHARED")
-    return REFERENCE_DIR
+def meet_discovery() -> dict[str, Any]:
+    """The Meet v2 discovery document (parsed)."""
+    document: dict[str, Any] = json.loads(meet_discovery_path().read_text())
+    return document
+
+
+@pytest.fixture(scope="session")
+def pulumi_schema() -> Callable[[str], dict[str, Any]]:
+    """``pulumi_schema(file name)``: one of Pulumi's JSON Schemas, or the test is skipped."""
+
+    def load(name: str) -> dict[str, Any]:
+        source = PULUMI_SCHEMAS[name]
+        directory = os.environ.get(PULUMI_SCHEMA_DIR)
+        if not directory:
+            pytest.skip(
+                f"{PULUMI_SCHEMA_DIR} is not set: point it at a directory holding {name} "
+                f"(pulumi/pulumi's {source}) to validate against it"
+            )
+        path = Path(directory) / name
+        if not path.is_file():
+            pytest.fail(f"{PULUMI_SCHEMA_DIR}={directory} has no {name} (pulumi/pulumi's {source})")
+        schema: dict[str, Any] = json.loads(path.read_text())
+        return schema
+
+    return load
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -90,6 +90,11 @@ def test_the_distributions_carry_the_metadata(dists: dict[str, Path]) -> None:
     with tarfile.open(dists["sdist"]) as sdist:
         members = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"LICENSE", "README.md", "CHANGELOG.md", "docs/cli.md", "tests/engine.py"} <= members
+    assert {
+        "provider/PulumiPlugin.yaml",
+        "provider/__main__.py",
+        "provider/requirements.txt",
+    } <= members
     assert not any("__pycache__" in name for name in members)
 
 

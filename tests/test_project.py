@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -26,10 +27,18 @@ def test_there_is_a_root_pulumi_yaml() -> None:
 
 
 @pytest.mark.parametrize("path", PULUMI_YAMLS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
-def test_pulumi_yaml_validates_against_the_project_schema(path: Path, reference_dir: Path) -> None:
-    schema = json.loads((reference_dir / "pulumi-project.schema.json").read_text())
+def test_pulumi_yaml_validates_against_the_project_schema(
+    path: Path, pulumi_schema: Callable[[str], dict[str, Any]]
+) -> None:
+    schema = pulumi_schema("pulumi-project.schema.json")
+    jsonschema.validate(
+        yaml.safe_load(path.read_text()), schema, cls=jsonschema.Draft202012Validator
+    )
+
+
+@pytest.mark.parametrize("path", PULUMI_YAMLS, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_pulumi_yaml_names_a_runtime_and_its_program(path: Path) -> None:
     project = yaml.safe_load(path.read_text())
-    jsonschema.validate(project, schema, cls=jsonschema.Draft202012Validator)
     runtime = project["runtime"]
     runtime_name = runtime if isinstance(runtime, str) else runtime["name"]
     main = path.parent / project.get("main", ".")
@@ -61,3 +70,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     script = (REPO_ROOT / ".ci" / "run").read_text()
     assert "test-command" in script
     assert "python3 -m venv" in (REPO_ROOT / "README.md").read_text()
+
+
+def test_ci_refuses_files_naming_the_workshops_material_and_sets_the_schema_dir() -> None:
+    script = (REPO_ROOT / ".ci" / "run").read_text()
+    assert "git grep" in script and "':!.ci'" in script
+    assert "PULUMI_SCHEMA_DIR" in script and "shared/reference" in script

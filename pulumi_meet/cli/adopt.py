@@ -49,6 +49,7 @@ __all__ = [
     "adopted_config",
     "adoption_program",
     "program_imports",
+    "quoted",
     "resolve_room",
     "resource_names",
     "resource_source",
@@ -141,9 +142,34 @@ def resource_names(rooms: Sequence[AdoptedRoom]) -> list[str]:
     return names
 
 
+_PROGRAM_NAMES = frozenset({"meet", "pulumi"})
+"""The modules the program imports: a variable of that name would shadow one."""
+
+
+def quoted(value: str) -> str:
+    """``value`` as a double-quoted literal that Python and YAML read back the same.
+
+    JSON's escaping, except that a character beyond the Basic Multilingual Plane is one
+    ``\\UXXXXXXXX`` escape: JSON writes a surrogate pair, which both would read as two invalid
+    characters.
+    """
+    return (
+        '"'
+        + "".join(
+            f"\\U{ord(char):08x}" if ord(char) > 0xFFFF else json.dumps(char)[1:-1]
+            for char in value
+        )
+        + '"'
+    )
+
+
 def _variable(resource_name: str) -> str:
     identifier = re.sub(r"\W", "_", resource_name)
-    if not identifier.isidentifier() or keyword.iskeyword(identifier) or identifier == "meet":
+    if (
+        not identifier.isidentifier()
+        or keyword.iskeyword(identifier)
+        or identifier in _PROGRAM_NAMES
+    ):
         identifier = "space_" + identifier
     return identifier
 
@@ -192,11 +218,11 @@ def _members(room: AdoptedRoom, resource_name: str, taken: set[str]) -> list[str
         taken.add(name)
         lines += [
             "meet.SpaceMember(",
-            f"{_INDENT}{json.dumps(name)},",
+            f"{_INDENT}{quoted(name)},",
             f"{_INDENT}space={_variable(resource_name)},",
-            f"{_INDENT}email={json.dumps(member.email)},",
+            f"{_INDENT}email={quoted(member.email)},",
             f"{_INDENT}role=meet.MemberRole.{MemberRole(member.role).name},",
-            f"{_INDENT}adopt={json.dumps(member.name)},",
+            f"{_INDENT}adopt={quoted(member.name)},",
             f"{_INDENT}opts=pulumi.ResourceOptions(retain_on_delete=True),",
             ")",
         ]
@@ -206,9 +232,9 @@ def _members(room: AdoptedRoom, resource_name: str, taken: set[str]) -> list[str
 def _resource(room: AdoptedRoom, resource_name: str, owner: str) -> list[str]:
     lines = [f"{_variable(resource_name)} = meet.Space("]
     lines += [
-        f"{_INDENT}{json.dumps(resource_name)},",
-        f"{_INDENT}adopt={json.dumps(room.name)},",
-        f"{_INDENT}owner={json.dumps(owner)},",
+        f"{_INDENT}{quoted(resource_name)},",
+        f"{_INDENT}adopt={quoted(room.name)},",
+        f"{_INDENT}owner={quoted(owner)},",
         f"{_INDENT}deletion_policy=meet.DeletionPolicy.ABANDON,",
     ]
     for note in room.notes:

@@ -15,8 +15,6 @@ The exit status is 1 when any row was left out, 0 otherwise.
 
 from __future__ import annotations
 
-import argparse
-import csv
 import itertools
 import re
 import threading
@@ -35,12 +33,13 @@ from pulumi_meet.cli.adopt import (
     resource_names,
     resource_source,
 )
-from pulumi_meet.cli.config import SpaceArgument, space_argument
+from pulumi_meet.cli.adopt_rows import COLUMNS, CsvRow, RowProblem, read_rows
+from pulumi_meet.cli.parser import InputError
 from pulumi_meet.cli.progress import ProgressBar
 from pulumi_meet.client import progress
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.core.engine import api_body
-from pulumi_meet.core.space_fields import CONFIG_FIELDS, email_violation
+from pulumi_meet.core.space_fields import CONFIG_FIELDS
 from pulumi_meet.core.tokens import SPACE as SPACE_TOKEN
 from pulumi_meet.core.tokens import SPACE_MEMBER as SPACE_MEMBER_TOKEN
 from pulumi_meet.exceptions import (
@@ -55,101 +54,6 @@ __all__ = ["FORMATS", "CsvRow", "RowProblem", "adopt_from_csv", "read_rows", "re
 
 FORMATS = ("python", "yaml")
 _WORKERS = 16  # enough calls in flight to keep every owner's and the project's bucket busy
-_RESOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
-_COLUMNS = "space (meeting code, URL or spaces/<id>), owner e-mail[, resource name]"
-
-
-@dataclass(frozen=True)
-class CsvRow:
-    """One well-formed line: the room, its owner, the resource name if given."""
-
-    line: int
-    text: str
-    space_name: str
-    space: SpaceArgument
-    owner: str
-    resource_name: str | None
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """A line left out, and why."""
-
-    line: int
-    reason: str
-
-    def render(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-
-def _is_header(cells: Sequence[str]) -> bool:
-    """A first line naming no room and no owner (``space,owner,name``) is a header; a first
-    room with a malformed owner is not, and is reported like any other line."""
-    if len(cells) < 2 or "@" in cells[1]:
-        return False
-    try:
-        space_argument(cells[0].strip())
-    except argparse.ArgumentTypeError:
-        return True
-    return False
-
-
-def _parse(line: int, cells: Sequence[str]) -> CsvRow | RowProblem:
-    cells = [cell.strip() for cell in cells]
-    if len(cells) == 3 and not cells[2]:
-        cells = cells[:2]
-    if len(cells) not in (2, 3):
-        return RowProblem(line, f"expected 2 or 3 columns ({_COLUMNS}), got {len(cells)}")
-    text, owner = cells[0], cells[1].lower()
-    try:
-        space = space_argument(text)
-    except argparse.ArgumentTypeError as error:
-        return RowProblem(line, str(error))
-    for violation in email_violation("owner", owner):
-        return RowProblem(line, f"{text}: owner: {violation.reason}")
-    name = cells[2] if len(cells) == 3 else None
-    if name is not None and not _RESOURCE_NAME.fullmatch(name):
-        return RowProblem(
-            line,
-            f"{text}: resource name {name!r} must be letters, digits, '-', '_' or '.' (at most "
-            "100, starting with a letter or digit) so that it is valid and stays stable",
-        )
-    return CsvRow(line, text, space.name.lower(), space, owner, name)
-
-
-def read_rows(handle: Iterable[str]) -> tuple[list[CsvRow], list[RowProblem]]:
-    """The well-formed, distinct rows of a CSV, and the problems of the others."""
-    rows: list[CsvRow] = []
-    problems: list[RowProblem] = []
-    rooms: dict[str, int] = {}
-    names: dict[str, int] = {}
-    first = True
-    for number, cells in enumerate(csv.reader(handle), start=1):
-        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
-            continue
-        if first and _is_header(cells):
-            first = False
-            continue
-        first = False
-        parsed = _parse(number, cells)
-        if isinstance(parsed, RowProblem):
-            problems.append(parsed)
-        elif parsed.space_name in rooms:
-            line = rooms[parsed.space_name]
-            problems.append(RowProblem(number, f"{parsed.text}: duplicate of line {line}"))
-        elif parsed.resource_name is not None and parsed.resource_name in names:
-            line = names[parsed.resource_name]
-            problems.append(
-                RowProblem(
-                    number, f"resource name {parsed.resource_name!r} is already line {line}'s"
-                )
-            )
-        else:
-            rooms[parsed.space_name] = number
-            if parsed.resource_name is not None:
-                names[parsed.resource_name] = number
-            rows.append(parsed)
-    return rows, problems
 
 
 @dataclass(frozen=True)
@@ -172,9 +76,9 @@ class _Resolver:
     def resolve(self, row: CsvRow) -> _Adopted | RowProblem | None:
         from pulumi_meet.client.meet import get_client
 
-        if self._stop.is_set():
-            return None
         try:
+            if self._stop.is_set():
+                return None
             with self._lock:
                 known = self._owner_failures.get(row.owner)
             if known is not None:
@@ -335,19 +239,20 @@ def render(adopted: Sequence[_Adopted], output_format: str) -> str:
 
 def _same_rooms(adopted: list[_Adopted]) -> tuple[list[_Adopted], list[RowProblem]]:
     """A code and an id of the same room on two lines: the first line adopts it."""
-    seen: dict[str, int] = {}
+    seen: dict[str, CsvRow] = {}
     kept, problems = [], []
     for item in adopted:
-        if item.room.name in seen:
+        first = seen.get(item.room.name)
+        if first is not None:  # said by the other line's words: this line's are on the left
             problems.append(
                 RowProblem(
                     item.row.line,
-                    f"{item.row.text} is {item.room.name}, the room of line "
-                    f"{seen[item.room.name]}: duplicate",
+                    f"{item.row.text}: duplicate of line {first.line} ({first.text} is the same "
+                    "room)",
                 )
             )
             continue
-        seen[item.room.name] = item.row.line
+        seen[item.room.name] = item.row
         kept.append(item)
     return kept, problems
 
@@ -362,7 +267,9 @@ def adopt_from_csv(
     err: TextIO,
 ) -> int:
     """Resolve every row of the CSV, print the program, report what was left out."""
-    rows, problems = read_rows(handle)
+    rows, problems = read_rows(handle, source)
+    if not rows and not problems:
+        raise InputError(f"--from: {source} lists no rooms; expected lines of {COLUMNS}")
     bar = ProgressBar(err, len(rows), "rooms resolved")
     with progress.installed(bar):
         outcomes = _Resolver(settings, bar).run(rows)

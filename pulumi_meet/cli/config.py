@@ -26,7 +26,7 @@ from pulumi_meet.core.space_fields import (
     is_meeting_code,
     space_name_from_reference,
 )
-from pulumi_meet.exceptions import ConfigurationError
+from pulumi_meet.exceptions import ConfigurationError, unreadable_file
 from pulumi_meet.pacing.ledger import LEDGER_SETTING, ledger_setting
 
 if TYPE_CHECKING:
@@ -60,16 +60,59 @@ CONNECTION_FLAGS: tuple[tuple[ConfigKey, Flag], ...] = tuple(
 FLAG_OF_KEY = {key.qualified: flag.name for key, flag in CONNECTION_FLAGS}
 """The `meet:` stack key each connection flag stands for (and the flag its messages name)."""
 
-# A key named as something to type, such as `pulumi config set --secret meet:credentials < f`,
-# stays a key: only the key as the name of a setting becomes its flag.
-_KEY_MENTION = re.compile(
-    r"(?<!config set )(?<!--secret )(" + "|".join(map(re.escape, FLAG_OF_KEY)) + r")\b"
+_KEY_MENTION = re.compile(r"(" + "|".join(map(re.escape, FLAG_OF_KEY)) + r")\b")
+
+# The provider's advice that names a way of the provider (a stack setting to type, a resource
+# input), in the command line's words; then every remaining key becomes its flag.
+_PROVIDER_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (
+            r"set it to the contents of (a service-account key or authorized_user JSON file)",
+            r"pass \1",
+        ),
+        (r"`pulumi config set --secret meet:credentials < ([\w.]+)`", r"`--credentials \1`"),
+        (
+            r"set meet:credentials \(a secret\), or GOOGLE_APPLICATION_CREDENTIALS",
+            "pass --credentials FILE, or set GOOGLE_APPLICATION_CREDENTIALS",
+        ),
+        (r"`pulumi config set meet:impersonateUser ([^`]+)`", r"`--as \1`"),
+        (
+            r"[Ss]et meet:impersonateUser \(or MEET_IMPERSONATE_USER\) to",
+            "pass --as (or set MEET_IMPERSONATE_USER) to",
+        ),
+        (r",? or set owner= on the resource", ""),
+        (r"[Ss]et `owner` \(or meet:impersonateUser\) to", "pass --as"),
+        (r"set `owner` to", "pass --as"),
+        (
+            r"owner (\S+) \(declared with owner=, or recorded when the room was created or "
+            r"adopted\)",
+            r"owner \1 (the room's owner)",
+        ),
+        (
+            r"\(named by meet:impersonateUser / MEET_IMPERSONATE_USER; --as on the command line\)",
+            "(named by --as / MEET_IMPERSONATE_USER)",
+        ),
+        (r"; the provider then acts as that user", "; the command then acts as that user"),
+    )
 )
 
 
+def _as_typed(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps the capital of the phrase it replaces (a sentence's start)."""
+
+    def replace(match: re.Match[str]) -> str:
+        text = match.expand(replacement)
+        return text[:1].upper() + text[1:] if match.group(0)[:1].isupper() else text
+
+    return replace
+
+
 def cli_wording(message: str) -> str:
-    """A message written for the provider, with the flags of the command line in place of the
-    `meet:` keys they stand for (the client layer's messages name the keys)."""
+    """A message written for the provider, in the command line's words: its flags and
+    environment variables in place of the `meet:` keys, stack commands and resource inputs."""
+    for pattern, replacement in _PROVIDER_PHRASES:
+        message = pattern.sub(_as_typed(replacement), message)
     return _KEY_MENTION.sub(lambda match: FLAG_OF_KEY[match.group(1)], message)
 
 
@@ -160,6 +203,10 @@ class ClientOptions:
         (``MEET_EMULATOR_HOST``) and what they combine into (``--db`` needs ``embedded``).
         """
         env = os.environ if environ is None else environ
+        acting = env.get("MEET_IMPERSONATE_USER", "").strip()
+        if self.acting_as is None and acting:  # the rule of --as, for its variable too
+            for violation in email_violation("MEET_IMPERSONATE_USER", acting):
+                return f"MEET_IMPERSONATE_USER: {violation.reason}"
         host = self.emulator_host or env.get("MEET_EMULATOR_HOST", "").strip() or None
         if host is not None and self.emulator_host is None:
             try:
@@ -226,7 +273,6 @@ class ClientOptions:
                 # Bounded: `--credentials /dev/zero` must not read forever.
                 return read_capped(handle, f"--credentials {self.credentials_file}")
         except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or type(error).__name__
             raise ConfigurationError(
-                f"--credentials {self.credentials_file}: cannot read the file ({reason})"
+                unreadable_file("--credentials", self.credentials_file, error)
             ) from None

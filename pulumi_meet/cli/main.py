@@ -16,7 +16,14 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from pulumi_meet.cli.config import ClientOptions, cli_wording
-from pulumi_meet.cli.parser import PROG, Handler, UsageError, build_parser
+from pulumi_meet.cli.parser import (
+    PROG,
+    Handler,
+    InputError,
+    UsageError,
+    build_parser,
+    flag_given_double_dash,
+)
 from pulumi_meet.cli.progress import LineSink
 from pulumi_meet.client import progress
 from pulumi_meet.exceptions import MeetError
@@ -65,7 +72,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         with _debug_logging(err, debug), progress.installed(LineSink(err)):
             return handler(args, ClientOptions.from_namespace(args), out, err)
     except UsageError as error:  # found by the handler (options that exclude each other)
-        err.write(f"{PROG}: error: {error} (see '{PROG} --help')\n")
+        see = "" if isinstance(error, InputError) else f" (see '{PROG} --help')"
+        err.write(f"{PROG}: error: {error}{see}\n")
         return 2
     except MeetError as error:
         _fail(err, str(error), debug)
@@ -115,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _exit_status(done)
     out, err = sys.stdout, sys.stderr
     try:
+        bare = flag_given_double_dash(arguments)
+        if bare is not None:
+            raise UsageError(f"argument {bare}: expected one argument (see '{PROG} --help')")
         args = build_parser().parse_args(arguments)
         problem = ClientOptions.from_namespace(args).usage_problem()
         if problem is not None:

@@ -8,7 +8,8 @@ environment applies, as it does for the provider.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 
@@ -24,7 +25,7 @@ from pulumi_meet.cli.config import (
     space_argument,
 )
 
-__all__ = ["PROG", "Handler", "UsageError", "build_parser"]
+__all__ = ["PROG", "Handler", "InputError", "UsageError", "build_parser", "flag_given_double_dash"]
 
 PROG = "pulumi-meet"
 Handler = Callable[[argparse.Namespace, ClientOptions, TextIO, TextIO], int]
@@ -35,11 +36,40 @@ class UsageError(Exception):
     """The command line itself is wrong (exit status 2)."""
 
 
+class InputError(UsageError):
+    """What an argument names cannot be used (a file missing, not UTF-8, not a CSV): exit 2, and
+    the message says why; ``--help`` would not help."""
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, raised instead of printed with the usage."""
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def flag_given_double_dash(argv: Sequence[str]) -> str | None:
+    """The option of an ``--option=--`` argument, if any.
+
+    Python 3.11's argparse turns that value into an empty list without calling the option's
+    type (``--port=--`` reached ``bind`` as ``[]``); no option here takes ``--`` as a value.
+    """
+    for argument in argv:
+        if argument == "--":
+            return None
+        if argument.startswith("--") and argument.endswith("=--"):
+            return argument[:-3]
+    return None
+
+
+def _database_file(text: str) -> str:
+    """``--db``: an SQLite file, a new file in an existing directory, or ``:memory:``."""
+    from pulumi_meet.emulator.store import database_path
+
+    try:
+        return database_path(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive_seconds(text: str) -> float:
@@ -79,6 +109,7 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--db",),
         {
             "metavar": "PATH",
+            "type": _database_file,
             "help": "with --emulator-host embedded: the emulator's database (default: "
             ".pulumi-meet/emulator.db if it exists, else nothing is kept)",
         },
@@ -133,16 +164,17 @@ def _adopt(args: argparse.Namespace, options: ClientOptions, out: TextIO, err: T
         raise UsageError("give SPACE arguments or --from CSV, not both")
     if args.from_csv is not None:
         from pulumi_meet.cli.adopt_csv import adopt_from_csv
+        from pulumi_meet.cli.adopt_rows import read_csv
 
-        with args.from_csv as handle:
-            return adopt_from_csv(
-                options.settings(),
-                handle,
-                handle.name,
-                output_format=args.format,
-                out=out,
-                err=err,
-            )
+        text, source = read_csv(args.from_csv)
+        return adopt_from_csv(
+            options.settings(),
+            io.StringIO(text, newline=""),
+            source,
+            output_format=args.format,
+            out=out,
+            err=err,
+        )
     if args.format != "python":
         raise UsageError("--format yaml needs --from CSV")
     from pulumi_meet.cli.adopt import adopt
@@ -156,10 +188,10 @@ _ADOPT_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         {
             "dest": "from_csv",
             "metavar": "CSV",
-            "type": argparse.FileType("r", encoding="utf-8-sig"),
-            "help": "adopt the rooms listed in a CSV file (- for stdin): space (meeting code, "
-            "URL or spaces/<id>), owner e-mail, and optionally the resource name; the rooms "
-            "of every owner are resolved as that owner, paced, and grouped by owner",
+            "help": "adopt the rooms listed in a CSV file (- for stdin; UTF-8, at most 16 MiB): "
+            "space (meeting code, URL or spaces/<id>), owner e-mail, and optionally the resource "
+            "name; the rooms of every owner are resolved as that owner, paced, and grouped by "
+            "owner",
         },
     ),
     (
@@ -291,4 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
                 )
             parent = groups[group]
         _add_command(parent, command)
+    from pulumi_meet.cli.records_commands import add_commands
+
+    add_commands(top, _add_connection_options)  # conferences, usage, discover
     return parser

@@ -96,7 +96,9 @@ class ProgressBar:
             if self.terminal:
                 self._status = "" if self.done >= self.total else self._status
                 self._draw(force=self.done >= self.total)
-            elif self.total >= _COUNT_LINES_FROM and self.done >= self._next_report:
+            elif self.total >= _COUNT_LINES_FROM and (
+                self.done >= self._next_report or self.done == self.total  # the last one too
+            ):
                 self._line(f"{self.done}/{self.total} {self.what}")
                 while self._next_report <= self.done:
                     self._next_report += self._step()

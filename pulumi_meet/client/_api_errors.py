@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_meet.client.retry import RETRYABLE_STATUSES
-from pulumi_meet.client.settings import GCLOUD_LOGIN, SCOPE_PREFIX
+from pulumi_meet.client.settings import GCLOUD_LOGIN, SCOPE_PREFIX, SCOPE_READONLY
 from pulumi_meet.exceptions import (
     AlreadyExists,
     ApiError,
@@ -119,8 +119,10 @@ def _read_refused_hint(context: CallContext) -> str:
     if context.method.id.startswith("members"):
         return (
             f"Either the space does not exist, or {who} does not own it: only the space's owner "
-            "may see its members. Act as the owner (meet:impersonateUser with domain-wide "
-            "delegation, or the owner's own login)."
+            "may see its members (act as the owner: meet:impersonateUser with domain-wide "
+            "delegation, or the owner's own login); or it was created by another app (the Meet "
+            "app, another tool), whose members the meetings.space.created scope does not reach: "
+            "add the scope meetings.space.readonly."
         )
     return (
         f"Either the space does not exist, or {who} may not see it: with only the "
@@ -175,13 +177,17 @@ def parse_api_error(
         )
         return ServiceDisabled(message, activation_url=url, **common)
     if reason == "ACCESS_TOKEN_SCOPE_INSUFFICIENT":
-        scope = context.method.scopes[0]
-        accepted = " or ".join(f"`{_short(s)}`" for s in context.method.scopes)
+        # A read: the read-only scope, which reaches the rooms of every app (created reaches only
+        # this app's). A change: the method's first, the least a caller needs for its own rooms.
+        scopes = context.method.scopes
+        scope = SCOPE_READONLY if SCOPE_READONLY in scopes else scopes[0]
+        accepted = " or ".join(f"`{_short(s)}`" for s in scopes)
+        login = GCLOUD_LOGIN if scope in GCLOUD_LOGIN.split(",") else f"{GCLOUD_LOGIN},{scope}"
         message = (
             f"{head} The token of {context.identity} lacks a scope {context.method.id} accepts "
             f"({accepted}). Add `{_short(scope)}` to meet:scopes; a service account also needs it "
             "authorized for domain-wide delegation in the Admin console, a user login needs to "
-            f"log in again with it added: `{GCLOUD_LOGIN},{scope}`."
+            f"log in again with it added: `{login}`."
         )
         return ScopeInsufficient(message, scope=scope, **common)
     hint = _hint(error_class, context)

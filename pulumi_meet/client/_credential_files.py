@@ -19,7 +19,7 @@ import google.oauth2.credentials
 import google.oauth2.service_account
 
 from pulumi_meet.client.settings import CLOUD_PLATFORM_SCOPE, GCLOUD_LOGIN
-from pulumi_meet.exceptions import CredentialsError
+from pulumi_meet.exceptions import CredentialsError, unreadable_file
 
 __all__ = [
     "MAX_CREDENTIALS_BYTES",
@@ -61,11 +61,15 @@ def read_credentials_file(path: str) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as handle:
             text = read_capped(handle, what)
+    except (OSError, UnicodeDecodeError) as error:
+        raise CredentialsError(
+            unreadable_file("GOOGLE_APPLICATION_CREDENTIALS", path, error)
+        ) from None
+    try:
         data = json.loads(text)
-    except (OSError, ValueError) as error:
-        # `from None` and the type only: a decoder's message may quote the document.
-        reason = getattr(error, "strerror", None) or type(error).__name__
-        raise CredentialsError(f"{what} cannot be read as JSON: {reason}") from None
+    except ValueError:
+        # `from None`, no detail: a decoder's message may quote the document.
+        raise CredentialsError(f"{what} is not valid JSON") from None
     if not isinstance(data, dict):
         raise CredentialsError(f"{what} is not a JSON object")
     return data

@@ -257,14 +257,15 @@ CONFIG_KEYS: Final[tuple[ConfigKey, ...]] = (
         "Where pulumi-meet processes share the quotas: a SQLite file (the processes of this "
         f"machine; default `{DEFAULT_PATH}`), a Redis or Valkey URL "
         "(`redis://[:password@]host:port/db`, `rediss://`, `unix://`: every machine using it; "
-        "needs `pulumi-meet[redis]`; set it as a secret when it holds a password), or `off` "
+        "needs redis-py, the `redis` extra; set it as a secret when it holds a password), or `off` "
         "(this process alone).",
         "Where pulumi-meet processes share the quotas ([the quota ledger](#the-quota-ledger)): a "
         "SQLite file, shared by every process of this account on this machine (provider hosts "
         "of parallel stacks, the CLI); a Redis or Valkey URL, "
         "`redis://[user:password@]host:port/db`, `rediss://…` (TLS) or "
-        "`unix:///path/to/redis.sock`, shared by every machine that uses it (needs `pip install "
-        "'pulumi-meet[redis]'`; set it with `--secret` when it holds a password); or `off`, each "
+        "`unix:///path/to/redis.sock`, shared by every machine that uses it (needs redis-py: the "
+        "`redis` extra, or `pip install redis`; set it with `--secret` when it holds a password); "
+        "or `off`, each "
         "process alone (so does `meet:emulatorHost: embedded`, whose emulator belongs to one "
         "process). A ledger that cannot be used is said once and pacing falls back (see below).",
         default_doc=f"`{DEFAULT_PATH}`",

@@ -12,9 +12,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from pulumi_meet.client.records import ConferenceRecordReads
 from pulumi_meet.client.settings import SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS, Settings
 from pulumi_meet.client.transport import ApiMethod, Transport
 from pulumi_meet.core.references import is_meeting_code
+from pulumi_meet.exceptions import InvalidArgument, MeetingCodeNotFound, NotFound
 from pulumi_meet.pacing.quota import CREATE, READ, WRITE
 
 __all__ = ["METHODS", "MeetClient", "get_client", "reset_clients"]
@@ -50,10 +52,19 @@ METHODS = (
 _MAX_PAGES = 10_000  # bound on iter_members: 250 members a page is far beyond any real space
 
 
-def _path(name: str) -> str:
-    """A resource name as a URL path; each segment escaped, the slashes kept."""
+def _path(method: ApiMethod, name: str) -> str:
+    """A resource name as a URL path; each segment escaped, the slashes kept.
+
+    A name that would leave the API's paths is refused before any request, as the API's own
+    INVALID_ARGUMENT (a ``MeetError``: callers report it like any refusal, not as a bug).
+    """
     if not name or name.startswith("/") or ".." in name.split("/"):
-        raise ValueError(f"not a resource name: {name!r}")
+        raise InvalidArgument(
+            f"{method.id} {name!r}: not a resource name; use spaces/<id> for a space or "
+            "spaces/<id>/members/<id> for a member",
+            method=method.id,
+            resource=name,
+        )
     return quote(name, safe="/:")
 
 
@@ -67,8 +78,8 @@ def _mask(update_mask: Sequence[str]) -> str:
     return ",".join(paths)
 
 
-class MeetClient:
-    """The Meet REST API v2 (spaces and members) as one identity."""
+class MeetClient(ConferenceRecordReads):
+    """The Meet REST API v2 (spaces, members, conference records) as one identity."""
 
     def __init__(self, settings: Settings, acting_as: str | None = None) -> None:
         self.settings = settings
@@ -87,11 +98,16 @@ class MeetClient:
     def get_space(self, name: str) -> dict[str, Any]:
         """spaces.get; `name` is ``spaces/<id>`` or the alias ``spaces/<meetingCode>``.
 
-        Errors name an alias by its meeting code, as people know it (``abc-mnop-xyz``).
+        Errors name an alias by its meeting code, as people know it (``abc-mnop-xyz``); a code
+        that names no room (404) raises `MeetingCodeNotFound`: it may have expired or been reused.
         """
         code = name.removeprefix("spaces/")
-        shown = code if is_meeting_code(code) else name
-        return self._transport.call(SPACES_GET, _path(name), resource=shown)
+        if not is_meeting_code(code):
+            return self._transport.call(SPACES_GET, _path(SPACES_GET, name), resource=name)
+        try:
+            return self._transport.call(SPACES_GET, _path(SPACES_GET, name), resource=code)
+        except NotFound as error:
+            raise MeetingCodeNotFound.from_error(error, code) from error
 
     def patch_space(
         self, name: str, space: dict[str, Any], update_mask: Sequence[str]
@@ -99,7 +115,7 @@ class MeetClient:
         """spaces.patch of the fields named by `update_mask` (camelCase paths)."""
         return self._transport.call(
             SPACES_PATCH,
-            _path(name),
+            _path(SPACES_PATCH, name),
             resource=name,
             params={"updateMask": _mask(update_mask)},
             body=space,
@@ -109,7 +125,7 @@ class MeetClient:
         """spaces.endActiveConference; FailedPrecondition when no conference is active."""
         self._transport.call(
             SPACES_END_ACTIVE_CONFERENCE,
-            f"{_path(name)}:endActiveConference",
+            f"{_path(SPACES_END_ACTIVE_CONFERENCE, name)}:endActiveConference",
             resource=name,
             body={},
         )
@@ -117,12 +133,12 @@ class MeetClient:
     def create_member(self, parent: str, member: dict[str, Any]) -> dict[str, Any]:
         """members.create in `parent` (``spaces/<id>``); never resent once it may have arrived."""
         return self._transport.call(
-            MEMBERS_CREATE, f"{_path(parent)}/members", resource=parent, body=member
+            MEMBERS_CREATE, f"{_path(MEMBERS_CREATE, parent)}/members", resource=parent, body=member
         )
 
     def get_member(self, name: str) -> dict[str, Any]:
         """members.get of ``spaces/<id>/members/<id>``."""
-        return self._transport.call(MEMBERS_GET, _path(name), resource=name)
+        return self._transport.call(MEMBERS_GET, _path(MEMBERS_GET, name), resource=name)
 
     def list_members(self, parent: str, page_size: int = 0, page_token: str = "") -> dict[str, Any]:
         """One page of members.list: ``{"members": [...], "nextPageToken": ...}``."""
@@ -132,7 +148,7 @@ class MeetClient:
         if page_token:
             params["pageToken"] = page_token
         return self._transport.call(
-            MEMBERS_LIST, f"{_path(parent)}/members", resource=parent, params=params
+            MEMBERS_LIST, f"{_path(MEMBERS_LIST, parent)}/members", resource=parent, params=params
         )
 
     def iter_members(self, parent: str) -> Iterator[dict[str, Any]]:
@@ -152,7 +168,7 @@ class MeetClient:
         """members.patch of the fields named by `update_mask`."""
         return self._transport.call(
             MEMBERS_PATCH,
-            _path(name),
+            _path(MEMBERS_PATCH, name),
             resource=name,
             params={"updateMask": _mask(update_mask)},
             body=member,
@@ -160,7 +176,7 @@ class MeetClient:
 
     def delete_member(self, name: str) -> None:
         """members.delete of ``spaces/<id>/members/<id>``."""
-        self._transport.call(MEMBERS_DELETE, _path(name), resource=name)
+        self._transport.call(MEMBERS_DELETE, _path(MEMBERS_DELETE, name), resource=name)
 
 
 _CLIENTS: dict[tuple[Settings, str | None], MeetClient] = {}

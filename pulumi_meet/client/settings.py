@@ -337,6 +337,12 @@ def normalise_emulator_host(value: str) -> str:
         return EMBEDDED
     url = text if "://" in text else f"http://{text}"
     parts = urlsplit(url)
+    port_text = re.fullmatch(r".*:(\d+)", parts.netloc)
+    if port_text is not None and not 0 < int(port_text.group(1)) < 65536:
+        raise ConfigurationError(
+            f"meet:emulatorHost / MEET_EMULATOR_HOST: port {port_text.group(1)} is out of range "
+            f"(1-65535), got {value!r} (e.g. 127.0.0.1:8686)"
+        )
     try:
         port = parts.port
     except ValueError:

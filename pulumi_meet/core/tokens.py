@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["GET_SPACE", "PACKAGE", "PROVIDER", "SPACE", "SPACE_MEMBER"]
+__all__ = ["GET_CONFERENCE_RECORDS", "GET_SPACE", "PACKAGE", "PROVIDER", "SPACE", "SPACE_MEMBER"]
 
 PACKAGE: Final = "meet"
 """The package name: the ``meet:`` of config keys and of every token."""
@@ -19,5 +19,7 @@ SPACE_MEMBER: Final = f"{PACKAGE}:index:SpaceMember"
 """A member of a space (``meet.SpaceMember``)."""
 GET_SPACE: Final = f"{PACKAGE}:index:getSpace"
 """The function that reads one space (``meet.getSpace``)."""
+GET_CONFERENCE_RECORDS: Final = f"{PACKAGE}:index:getConferenceRecords"
+"""The function that lists a room's conference records (``meet.getConferenceRecords``)."""
 PROVIDER: Final = f"pulumi:providers:{PACKAGE}"
 """The type of a ``meet`` provider resource (default or explicit)."""

@@ -17,6 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from pulumi_meet.emulator import _json
+
 __all__ = [
     "JwtError",
     "UnverifiedJwt",
@@ -50,8 +52,8 @@ def b64url_decode(text: str) -> bytes:
 
 def _json_object(segment: str) -> dict[str, Any]:
     try:
-        value = json.loads(b64url_decode(segment))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        value = _json.loads(b64url_decode(segment))
+    except ValueError as error:
         raise JwtError("segment is not JSON") from error
     if not isinstance(value, dict):
         raise JwtError("segment is not a JSON object")

@@ -8,10 +8,10 @@ one. Google signs with a Google-managed key of the account; the emulator likewis
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pulumi_meet.emulator import _json
 from pulumi_meet.emulator._access_tokens import TokenIssuer
 from pulumi_meet.emulator._accounts import Accounts
 from pulumi_meet.emulator._control_bodies import reject_unknown_fields
@@ -102,8 +102,8 @@ class SignJwt:
             raise InvalidArgument.for_field("delegates", "Delegation chains are not supported.")
         payload = body.get("payload")
         try:
-            claims = json.loads(payload) if isinstance(payload, str) else None
-        except json.JSONDecodeError:
+            claims = _json.loads(payload) if isinstance(payload, str) else None
+        except ValueError:
             claims = None
         if not isinstance(claims, dict):
             raise InvalidArgument.for_field("payload", "The payload must be a JSON object.")

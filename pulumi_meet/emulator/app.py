@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pulumi_meet.emulator import _json
 from pulumi_meet.emulator.clock import EmulatorClock
 from pulumi_meet.emulator.conferences.lifecycle import Conferences
 from pulumi_meet.emulator.conferences.records import Records
@@ -202,8 +203,8 @@ class Application:
         if route.kind != "meet":
             return
         try:
-            body = json.loads(request.body) if request.body.strip() else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            body = _json.loads(request.body) if request.body.strip() else None
+        except ValueError:
             body = request.body.decode("utf-8", "replace")
         self.requests.record(
             {
@@ -253,12 +254,13 @@ class Application:
             return error_response(error)
 
 
-# Credentials may ride in the query string (system parameters); the log must never repeat them.
-_SECRET_QUERY_PARAMETERS = {"access_token", "oauth_token", "key", "api-key", "$access_token"}
+# Credentials may ride in the query string (system parameters, plain or with ``$``); the log
+# must never repeat them.
+_SECRET_QUERY_PARAMETERS = {"access_token", "oauth_token", "key", "api-key"}
 
 
 def _redacted(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return {
-        name: "[redacted]" if name.lower() in _SECRET_QUERY_PARAMETERS else value
+        name: "[redacted]" if name.lower().lstrip("$") in _SECRET_QUERY_PARAMETERS else value
         for name, value in pairs
     }

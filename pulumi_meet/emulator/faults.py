@@ -4,7 +4,8 @@ A rule (``PUT /emulator/v1/faults {"rules": [...]}``) has
 
 - ``method``: an HTTP verb (``POST``) or an API method id (``spaces.create``,
   ``spaces.members.list``, ``oauth2.token``, ``oauth2.tokeninfo``, ``iamcredentials.signJwt``);
-- ``path``: a regular expression searched in the URL path;
+- ``path``: a regular expression searched in the URL path (Python's syntax, run by a matcher
+  that cannot backtrack: see ``_linear_regex``; backreferences and lookarounds are refused);
 - effects: ``status`` (answer with that HTTP status and Google's error envelope instead of
   serving), ``delaySeconds`` (wait first), ``dropConnection``: ``"before"`` (close the socket
   without serving) or ``"after"`` (serve and commit, then close without answering);
@@ -17,12 +18,13 @@ never to the control API.
 
 from __future__ import annotations
 
-import re
+import itertools
 import threading
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from pulumi_meet.emulator._linear_regex import LinearRegex, UnsupportedPattern
 from pulumi_meet.emulator.exceptions import InvalidArgument
 
 __all__ = ["Fault", "Faults"]
@@ -30,6 +32,7 @@ __all__ = ["Fault", "Faults"]
 _HTTP_VERBS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
 _RULE_FIELDS = {"method", "path", "status", "delaySeconds", "dropConnection", "times"}
 _MAX_DELAY_SECONDS = 600.0
+_RULE_KEYS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,15 @@ class Fault:
     delay_seconds: float
     drop_connection: Literal["before", "after"] | None
     times: int
+    # Which configured rule this is, across the copies that count its uses down.
+    key: int = field(default_factory=lambda: next(_RULE_KEYS), compare=False)
+    matcher: LinearRegex | None = field(default=None, compare=False, repr=False)
 
     def matches(self, verb: str, api_method: str, path: str) -> bool:
         # `method` is canonical (an upper-case verb or a routed method id) once configured.
         if self.method is not None and self.method not in (verb, api_method):
             return False
-        return self.path is None or re.search(self.path, path) is not None
+        return self.matcher is None or self.matcher.search(path)
 
     def describe(self) -> dict[str, Any]:
         rule: dict[str, Any] = {"times": self.times}
@@ -117,9 +123,16 @@ class Faults:
 
     def take(self, verb: str, api_method: str, path: str) -> Fault | None:
         """The rule that applies to this request, counting it as used."""
+        # Patterns are matched outside the lock every request takes, so a slow match delays
+        # only the request being matched.
+        with self._lock:
+            rules = list(self._rules)
+        matching = {rule.key for rule in rules if rule.matches(verb, api_method, path)}
+        if not matching:
+            return None
         with self._lock:
             for index, rule in enumerate(self._rules):
-                if rule.matches(verb, api_method, path):
+                if rule.key in matching:
                     if rule.times <= 1:
                         del self._rules[index]
                     else:
@@ -136,10 +149,11 @@ def _parse_rule(rule: Any, location: str) -> Fault:
         raise InvalidArgument.for_field(location, f"Unknown rule field(s): {sorted(unknown)}.")
     method = _optional_string(rule, "method", location)
     path = _optional_string(rule, "path", location)
+    matcher = None
     if path is not None:
         try:
-            re.compile(path)
-        except re.error as error:
+            matcher = LinearRegex(path)
+        except UnsupportedPattern as error:
             raise InvalidArgument.for_field(f"{location}.path", f"Bad regex: {error}.") from None
     status = rule.get("status")
     if status is not None and (not _is_int(status) or not 400 <= status <= 599):
@@ -161,7 +175,7 @@ def _parse_rule(rule: Any, location: str) -> Fault:
     times = rule.get("times", 1)
     if not _is_int(times) or times < 1:
         raise InvalidArgument.for_field(f"{location}.times", "times must be a positive integer.")
-    return Fault(method, path, status, float(delay), drop, times)
+    return Fault(method, path, status, float(delay), drop, times, matcher=matcher)
 
 
 def _optional_string(rule: Mapping[str, Any], key: str, location: str) -> str | None:

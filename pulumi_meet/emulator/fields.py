@@ -3,7 +3,8 @@
 Syntax (https://cloud.google.com/apis/docs/system-parameters): a comma-separated list of
 selections; ``a/b`` selects ``b`` inside ``a``; ``a(b,c)`` selects ``b`` and ``c`` inside ``a``
 (inside each element when ``a`` is a list); ``*`` selects everything at its level. Names that the
-response does not have select nothing.
+response does not have select nothing. Selections nest at most ``MAX_DEPTH`` levels (``/`` and
+``(`` each add one); deeper is a malformed selector.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 from pulumi_meet.emulator.exceptions import InvalidArgument
 
-__all__ = ["FieldSelector", "parse_fields"]
+__all__ = ["MAX_DEPTH", "FieldSelector", "parse_fields"]
 
+MAX_DEPTH = 100
 _TOKEN = re.compile(r"\s*([A-Za-z_$][\w$]*|\*|[,/()])")
 
 
@@ -41,7 +43,7 @@ class FieldSelector:
 def parse_fields(text: str) -> FieldSelector:
     """Parse a ``fields`` value; 400 INVALID_ARGUMENT when it is malformed."""
     tokens = _tokenize(text)
-    selector, position = _parse_list(tokens, 0, text)
+    selector, position = _parse_list(tokens, 0, text, 0)
     if position != len(tokens):
         raise _invalid(text)
     return selector
@@ -61,10 +63,12 @@ def _tokenize(text: str) -> list[str]:
     return tokens
 
 
-def _parse_list(tokens: list[str], position: int, text: str) -> tuple[FieldSelector, int]:
+def _parse_list(
+    tokens: list[str], position: int, text: str, depth: int
+) -> tuple[FieldSelector, int]:
     children: dict[str, FieldSelector | None] = {}
     while True:
-        position = _parse_item(tokens, position, text, children)
+        position = _parse_item(tokens, position, text, children, depth)
         if position < len(tokens) and tokens[position] == ",":
             position += 1
             continue
@@ -72,11 +76,15 @@ def _parse_list(tokens: list[str], position: int, text: str) -> tuple[FieldSelec
 
 
 def _parse_item(
-    tokens: list[str], position: int, text: str, into: dict[str, FieldSelector | None]
+    tokens: list[str],
+    position: int,
+    text: str,
+    into: dict[str, FieldSelector | None],
+    depth: int,
 ) -> int:
     path: list[str] = []
     while True:
-        if position >= len(tokens) or tokens[position] in ",/()":
+        if position >= len(tokens) or tokens[position] in ",/()" or depth + len(path) >= MAX_DEPTH:
             raise _invalid(text)
         path.append(tokens[position])
         position += 1
@@ -86,7 +94,7 @@ def _parse_item(
         break
     leaf: FieldSelector | None = None
     if position < len(tokens) and tokens[position] == "(":
-        leaf, position = _parse_list(tokens, position + 1, text)
+        leaf, position = _parse_list(tokens, position + 1, text, depth + len(path))
         if position >= len(tokens) or tokens[position] != ")":
             raise _invalid(text)
         position += 1

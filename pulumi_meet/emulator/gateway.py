@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pulumi_meet.emulator import _json
 from pulumi_meet.emulator.exceptions import (
     ApiError,
     InvalidArgument,
@@ -174,8 +175,13 @@ def parse_json_body(raw: bytes) -> Any:
     if not raw.strip():
         return None
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _json.loads(raw)
+    except _json.JsonTooDeep:
+        # Protobuf's JSON parser stops at 100 levels; the wording is ours. [rule]
+        raise InvalidArgument(
+            f"Invalid JSON payload received. Nested more than {_json.MAX_DEPTH} levels deep."
+        ) from None
+    except ValueError:
         # Google adds a caret diagram of the position; the first sentence is the same. [rule]
         raise InvalidArgument("Invalid JSON payload received. Unexpected token.") from None
 

@@ -9,7 +9,6 @@ canonical ``spaces/{space}``: the meeting-code alias answers like an unknown spa
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import random
 import re
@@ -18,6 +17,7 @@ import sqlite3
 import string
 from typing import Any
 
+from pulumi_meet.emulator import _json
 from pulumi_meet.emulator.exceptions import (
     AlreadyExists,
     InvalidArgument,
@@ -251,8 +251,8 @@ def _encode_page_token(space: str, after: int) -> str:
 def _decode_page_token(token: str, space: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        decoded = json.loads(raw)
-    except (binascii.Error, ValueError):
+        decoded = _json.loads(raw)
+    except ValueError:  # binascii.Error is one
         decoded = None
     if (
         not isinstance(decoded, dict)

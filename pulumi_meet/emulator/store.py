@@ -7,27 +7,87 @@ across a restart; ``:memory:`` keeps nothing.
 
 Each module that owns state declares its tables as SQL and registers them with ``register``;
 tables are created with ``CREATE TABLE IF NOT EXISTS`` so reopening an existing database is safe.
+
+The database holds the token-signing secret and service-account private keys: a file the store
+creates is readable by its owner only (0600; SQLite gives its ``-wal`` and ``-shm`` files the
+same mode), and so are the directories it creates (0700).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["Store"]
+__all__ = ["MEMORY", "Store", "database_path"]
+
+MEMORY = ":memory:"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _expanded(text: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~user of a user that does not exist
+        user = text[1:].split("/", 1)[0].split(os.sep, 1)[0]
+        raise ValueError(f"{text}: there is no user {user!r} whose home ~{user} names") from None
+
+
+def database_path(text: str) -> str:
+    """A database path given by a user, expanded, or ``ValueError`` saying why it cannot be one.
+
+    An existing path must be an SQLite database (or an empty file); a new one needs an existing
+    directory, as the ``sqlite3`` shell requires.
+    """
+    if text == MEMORY:
+        return text
+    if not text.strip():
+        raise ValueError("an empty path: give a file, or :memory: to keep nothing")
+    path = _expanded(text)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise ValueError(f"{text}: the directory {path.parent} does not exist") from None
+        return str(path)
+    except OSError as error:
+        raise ValueError(f"{text}: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise ValueError(f"{text} is a directory: name a database file inside it")
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{text} is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as error:
+        raise ValueError(f"{text}: cannot read it ({error.strerror})") from None
+    if header and header != _SQLITE_HEADER:
+        raise ValueError(f"{text} is not an SQLite database: name another file")
+    return str(path)
+
+
+def _create_private(path: Path) -> None:
+    """Create the missing directories (0700) and the empty database file (0600)."""
+    missing = [parent for parent in path.parents if not parent.exists()]
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            directory.mkdir(mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 class Store:
     """The emulator's database: ``with store.transaction() as db: db.execute(...)``."""
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path) if str(path) == ":memory:" else str(Path(path).expanduser())
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: str | Path = MEMORY) -> None:
+        self.path = str(path) if str(path) == MEMORY else str(_expanded(str(path)))
+        if self.path != MEMORY:
+            _create_private(Path(self.path))
         # check_same_thread=False: the server's worker threads share this connection, and the
         # lock below is what keeps them from interleaving statements.
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)

@@ -4,7 +4,9 @@ Meet answers "no such space" and "you may not see it" alike (403, sometimes 404)
 turn such an error into a message that names the resource, the identity and the way out. Two
 403s are already precise and pass through unchanged: the API is disabled in the Cloud project
 (:class:`~pulumi_meet.exceptions.ServiceDisabled`) and the token lacks a scope
-(:class:`~pulumi_meet.exceptions.ScopeInsufficient`); their messages say which switch to flip.
+(:class:`~pulumi_meet.exceptions.ScopeInsufficient`); their messages say which switch to flip. So
+does the 404 of a meeting code that names no room
+(:class:`~pulumi_meet.exceptions.MeetingCodeNotFound`): it says to use the ``spaces/<id>`` name.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TypeVar
 from pulumi_meet.exceptions import (
     ApiError,
     MeetError,
+    MeetingCodeNotFound,
     PermissionDenied,
     ScopeInsufficient,
     ServiceDisabled,
@@ -44,12 +47,13 @@ def reworded_refusal(
 ) -> Iterator[None]:
     """Raise ``reword(error)`` for a 403 (and for the ``also`` classes) raised in the block.
 
-    ``ServiceDisabled`` and ``ScopeInsufficient`` propagate as they are.
+    ``ServiceDisabled``, ``ScopeInsufficient`` and ``MeetingCodeNotFound`` (a code that names no
+    room: expired or reused) propagate as they are.
     """
     caught: tuple[type[ApiError], ...] = (PermissionDenied, *also)
     try:
         yield
-    except (ServiceDisabled, ScopeInsufficient):
+    except (ServiceDisabled, ScopeInsufficient, MeetingCodeNotFound):
         raise
     except caught as error:
         raise reword(error) from error

@@ -20,7 +20,7 @@ from typing import Any, Final, Protocol
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.space_fields import Violation
-from pulumi_meet.core.tokens import GET_SPACE, SPACE, SPACE_MEMBER
+from pulumi_meet.core.tokens import GET_CONFERENCE_RECORDS, GET_SPACE, SPACE, SPACE_MEMBER
 from pulumi_meet.exceptions import InvalidArgument, MeetError
 from pulumi_meet.operations import ClientFor
 from pulumi_meet.operations import member as member_ops
@@ -234,5 +234,5 @@ def operations_for(urn: str, type_: str = "") -> ResourceOperations:
 
 def unknown_token(token: str) -> UnknownToken:
     """The error for a type or function this package lacks, naming those it has."""
-    known = ", ".join((*OPERATIONS, GET_SPACE))
+    known = ", ".join((*OPERATIONS, GET_SPACE, GET_CONFERENCE_RECORDS))
     return UnknownToken(f"the meet provider has no {token!r}; it has {known}")

@@ -18,12 +18,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from pulumi_meet.client import progress
 from pulumi_meet.core import space_fields as schema
 from pulumi_meet.core import space_rules as rules
 from pulumi_meet.core.enums import AccessType, DeletionPolicy
 from pulumi_meet.exceptions import (
     ApiError,
     FailedPrecondition,
+    MeetingCodeNotFound,
     NotFound,
     PermissionDenied,
 )
@@ -193,6 +195,7 @@ def read_space(
     with reworded_refusal(lambda error: unreachable(error, name, owner, "read"), NotFound):
         space = client.get_space(name)
     live = schema.outputs_from_api(space, schema.SPACE_FIELDS)
+    _announce_new_code(str(space.get("name") or id_), props, live)
     if owner is None and "config" in space:
         owner = client.identity  # only the owner sees the config (Space.get)
     if importing:
@@ -259,8 +262,19 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
     """Resolve the adopted space with one get, then patch the managed fields that differ."""
     reference = str(inputs.adopt)
     alias = schema.space_name_from_reference(reference) or reference
-    with reworded_refusal(lambda error: _not_adoptable(error, reference, client), NotFound):
-        space = client.get_space(alias)
+    try:
+        with reworded_refusal(lambda error: _not_adoptable(error, reference, client), NotFound):
+            space = client.get_space(alias)
+    except MeetingCodeNotFound as error:  # expired or reused: say so, and which room failed
+        raise MeetingCodeNotFound(
+            f"cannot adopt {reference!r}: {error}",
+            code=error.code,
+            method=error.method,
+            resource=error.resource,
+            reason=error.reason,
+            metadata=error.metadata,
+            server_message=error.server_message,
+        ) from error
     if "config" not in space:
         raise _not_owned(space, reference, client, "adopt")
     changed = schema.changed_fields(
@@ -270,6 +284,26 @@ def _adopt(client: MeetClient, inputs: _Inputs) -> dict[str, Any]:
         return space
     return client.patch_space(
         str(space["name"]), schema.api_body(inputs.declared, changed), schema.update_mask(changed)
+    )
+
+
+def _announce_new_code(name: str, olds: Mapping[str, Any], live: Mapping[str, Any]) -> None:
+    """Tell the engine's log that a room's meeting code changed (it expired after a year unused,
+    and Meet gave the room a new one): the outputs follow, the ID stays, nothing is replaced,
+    but the links people were sent no longer work. Said by the read that sees the change, so
+    once per room (the refreshed state then holds the new code)."""
+    old, new = olds.get("meeting_code"), live.get("meeting_code")
+    if not (isinstance(old, str) and old and isinstance(new, str) and new):
+        return  # an import, or a state from before the code was known
+    if old.lower() == new.lower():
+        return
+    old_uri = olds.get("meeting_uri") or f"https://meet.google.com/{old}"
+    progress.report(
+        "warning",
+        f"{name}: its meeting code changed from {old} to {new} (Meet reassigns a code unused for "
+        f"a year): links shared before ({old_uri}) no longer work; share the new one "
+        f"({live.get('meeting_uri') or new}). The room itself is the same (same ID and settings); "
+        "nothing is replaced.",
     )
 
 

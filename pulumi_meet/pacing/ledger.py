@@ -57,7 +57,7 @@ DEFAULT_PATH = "~/.pulumi-meet/quota-ledger.sqlite"
 """The ledger when `meet:quotaLedger` is not set: per user account, so every stack's provider
 host and every ``pulumi-meet`` of that account meet in it (``~`` expanded when opened)."""
 LEDGER_SETTING = "meet:quotaLedger / MEET_QUOTA_LEDGER"
-REDIS_EXTRA = "pip install 'pulumi-meet[redis]'"
+REDIS_EXTRA = "pip install redis (the `redis` extra of pulumi-meet)"
 _REDIS_SCHEMES = ("redis", "rediss", "unix")
 _OFF = "off"
 

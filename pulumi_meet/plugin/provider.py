@@ -62,7 +62,7 @@ from pulumi_meet.operations.registry import (
     operations_for,
     unknown_token,
 )
-from pulumi_meet.plugin import schema
+from pulumi_meet.plugin import records, schema
 from pulumi_meet.plugin.config import config_value, redacted
 from pulumi_meet.plugin.names import camel_path, camel_text, snake_spellings, to_camel, to_snake
 from pulumi_meet.plugin.wire import plain_value
@@ -366,7 +366,10 @@ class MeetProvider(Provider):
         await self._run(operations.delete, self._client, request.resource_id, props)
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        """``getSpace``: one ``spaces.get`` of ``spaces/<id>``, a meeting code or a URL."""
+        """``getSpace``: one ``spaces.get`` of ``spaces/<id>``, a meeting code or a URL;
+        ``getConferenceRecords``: see :mod:`pulumi_meet.plugin.records`."""
+        if request.tok == records.GET_CONFERENCE_RECORDS:
+            return await self._invoke_records(request)
         if request.tok != GET_SPACE:
             raise unknown_token(request.tok)
         args = plain_map(request.args)
@@ -386,6 +389,13 @@ class MeetProvider(Provider):
             space_ops.lookup_space, self._client, str(reference), str(owner) if owner else None
         )
         return InvokeResponse(return_value=property_map(outputs, secret_names(request.args)))
+
+    async def _invoke_records(self, request: InvokeRequest) -> InvokeResponse:
+        args, violations = records.arguments(plain_map(request.args))
+        if violations:
+            return InvokeResponse(failures=_failures(violations))
+        outputs = await self._run(records.invoke_outputs, self._client, args)
+        return InvokeResponse(return_value={k: property_value(v) for k, v in outputs.items()})
 
 
 def _has_unknown(value: Any) -> bool:

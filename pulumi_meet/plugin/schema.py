@@ -27,6 +27,7 @@ from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.table import Field, Table, pascal
 from pulumi_meet.core.tokens import GET_SPACE, PACKAGE, SPACE, SPACE_MEMBER
 from pulumi_meet.plugin.names import camel_text, names_of
+from pulumi_meet.plugin.records import function_schemas
 
 __all__ = [
     "GET_SPACE",
@@ -190,8 +191,9 @@ def resource_schemas(space: Table, member: Table, lookup: Table) -> dict[str, An
     """The ``types``, ``resources`` and ``functions`` of the schema, generated from the tables."""
     builder = _Builder((space, member, lookup))
     resources = {SPACE: builder.resource(space), SPACE_MEMBER: builder.resource(member)}
-    functions = {GET_SPACE: builder.function(lookup, space)}
-    types = dict(sorted(builder.types.items()))
+    record_functions, record_types = function_schemas()
+    functions = {GET_SPACE: builder.function(lookup, space), **record_functions}
+    types = dict(sorted({**builder.types, **record_types}.items()))
     return {"types": types, "resources": resources, "functions": functions}
 
 
@@ -222,6 +224,11 @@ def package_schema() -> dict[str, Any]:
         "repository": "https://github.com/pulumi-meet/pulumi-meet",
         "license": "Apache-2.0",
         "publisher": "pulumi-meet",
+        # What `pulumi package add github.com/pulumi-meet/pulumi-meet/provider` sets from the git
+        # URL: the same for a local path. No pluginDownloadURL: a release carries the wheel, not
+        # the per-platform plugin tarball the engine would download, and the git route records
+        # its own `git://` URL in the SDKs it generates (docs/plugin.md, "Why no download URL").
+        "namespace": "pulumi-meet",
         "meta": {"moduleFormat": "(.*)"},
         "config": {"variables": variables},
         "provider": {

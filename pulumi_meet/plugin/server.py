@@ -2,7 +2,8 @@
 
 ``pulumi-resource-meet <engine address>`` serves :class:`~pulumi_meet.plugin.provider.MeetProvider`
 on 127.0.0.1 and prints the port on stdout, as the engine expects of a plugin.
-``pulumi-resource-meet --schema`` prints the package schema (the committed ``schema.json``).
+``pulumi-resource-meet --schema`` prints the package schema (the committed ``schema.json``);
+``--version`` and ``--help`` print the version and what the program is.
 
 Four departures from the SDK's servicer, all small overrides:
 
@@ -268,6 +269,25 @@ class MeetServicer(ProviderServicer):
         )
 
 
+_USAGE = """\
+usage: pulumi-resource-meet [engine flags] ENGINE_ADDRESS
+       pulumi-resource-meet --schema | --version | --help
+"""
+_HELP = f"""\
+{_USAGE}
+The `meet` provider plugin of pulumi-meet: Google Meet meeting spaces (meet:index:Space), their
+co-hosts (meet:index:SpaceMember) and the data source meet:index:getSpace, for every Pulumi
+language. The Pulumi engine starts it with its own gRPC address and talks to the port it prints;
+you do not run it yourself.
+
+  --schema   print the package schema (what `pulumi package add` generates an SDK from)
+  --version  print the plugin's version
+  --help     print this text
+
+Docs: https://github.com/pulumi-meet/pulumi-meet/blob/main/docs/plugin.md
+"""
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The console script ``pulumi-resource-meet``."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -275,6 +295,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         from pulumi_meet.plugin.schema import schema_text
 
         sys.stdout.write(schema_text())
+        return
+    if args in (["--version"], ["-V"]):
+        sys.stdout.write(f"pulumi-resource-meet {pulumi_meet.__version__}\n")
+        return
+    if args in (["--help"], ["-h"]):
+        sys.stdout.write(_HELP)
         return
     _serve(args)
 
@@ -291,8 +317,8 @@ def _serve(args: list[str]) -> None:
     engine = engine_address_from_argv(["pulumi-resource-meet", *args])
     if engine is None:
         sys.stderr.write(
-            "usage: pulumi-resource-meet [engine flags] ENGINE_ADDRESS (started by the Pulumi "
-            "engine), or pulumi-resource-meet --schema\n"
+            f"{_USAGE}pulumi-resource-meet: error: no engine address (the Pulumi engine starts "
+            "the plugin with one); see pulumi-resource-meet --help\n"
         )
         raise SystemExit(2)
     # Waits for quota and retries after faults: in `pulumi up`'s output, through the engine's log.

@@ -102,7 +102,10 @@ def test_bad_rows_are_reported_with_their_reason_and_left_out(
     assert "is not a space" in errors[4]
     assert "expected 2 or 3 columns" in errors[5]
     assert "duplicate of line 1" in errors[6]
-    assert "the room of line 1: duplicate" in errors[7]
+    # Named by the other line's words, never by its own (`spaces/x is spaces/x`).
+    assert errors[7].endswith(
+        f"line 7: {good['name']}: duplicate of line 1 ({good['meetingCode']} is the same room)"
+    )
     assert "owner" in errors[8]
     assert "resource name 'bad name!'" in errors[9]
     assert result.err_lines[-1].endswith(

@@ -49,7 +49,7 @@ def _closed_port() -> int:
 # ------------------------------------------------------------------ the emulator's address
 
 
-@pytest.mark.parametrize("host", ["foo", "127.0.0.1:abc", "localhost:99999", "garbage::"])
+@pytest.mark.parametrize("host", ["foo", "127.0.0.1:abc", "garbage::"])
 @pytest.mark.parametrize("given_as", ["flag", "environment"])
 def test_a_malformed_emulator_address_is_a_usage_error_at_once(
     host: str, given_as: str, cli_env: dict[str, str]
@@ -104,7 +104,7 @@ def test_no_credentials_names_the_login_command_of_the_docs(
     env.update(HOME=str(tmp_path), CLOUDSDK_CONFIG=str(tmp_path / "gcloud"), NO_GCE_CHECK="True")
     result, _ = run("spaces", "get", CODE, env=env)
     assert result.code == 1
-    assert "no credentials found: set --credentials" in result.err
+    assert "no credentials found: pass --credentials FILE" in result.err
     assert f"`{GCLOUD_LOGIN}`" in result.err
 
 
@@ -127,7 +127,7 @@ def test_messages_name_the_flags_not_the_stack_keys(
     key.write_text(json.dumps(control.post("serviceAccounts", {"domainWideDelegationScopes": []})))
     result, _ = run("--credentials", str(key), "spaces", "get", CODE, env=cli_env)
     assert result.code == 1
-    assert "Set --as (or MEET_IMPERSONATE_USER)" in result.err
+    assert "Pass --as (or set MEET_IMPERSONATE_USER)" in result.err
     assert "meet:impersonateUser" not in result.err
 
 
@@ -146,7 +146,7 @@ def test_a_refused_read_talks_about_reading(cli_env: dict[str, str], rooms: Room
     result, _ = run("--as", "guest@example.com", "members", "list", space["name"], env=cli_env)
     assert result.code == 1
     assert "only the space's owner may see its members" in result.err
-    assert "Act as the owner (--as with domain-wide delegation" in result.err
+    assert "act as the owner: --as with domain-wide delegation" in result.err
     assert "end its conference" not in result.err and "change it" not in result.err
     unknown, _ = run("spaces", "get", "spaces/doesNotExist", env=cli_env)
     assert "meetings.space.readonly" in unknown.err

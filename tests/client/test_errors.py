@@ -99,7 +99,8 @@ def test_service_disabled_carries_the_activation_url() -> None:
     ("context", "scope"),
     [
         (PATCH, "meetings.space.created"),
-        (CallContext(SPACES_GET, "spaces/x", "a@example.com"), "meetings.space.created"),
+        # A read: the scope that reaches rooms of every app, not only this app's.
+        (CallContext(SPACES_GET, "spaces/x", "a@example.com"), "meetings.space.readonly"),
     ],
 )
 def test_scope_insufficient_names_the_missing_scope(context: CallContext, scope: str) -> None:
@@ -115,6 +116,7 @@ def test_scope_insufficient_names_the_missing_scope(context: CallContext, scope:
     assert isinstance(error, exceptions.ScopeInsufficient)
     assert error.scope == "https://www.googleapis.com/auth/" + scope
     assert f"`{scope}` to meet:scopes" in str(error)
+    assert str(error).count(f"auth/{scope}") == 1  # the login line names it once
     assert context.identity in str(error)
     assert error.metadata["method"].endswith("UpdateSpace")
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,10 +21,9 @@ def _methods(resource: dict[str, Any], prefix: str) -> Iterator[tuple[str, dict[
 
 
 @pytest.fixture(scope="module")
-def discovery_methods(reference_dir: Path) -> dict[str, dict[str, Any]]:
-    document = json.loads((reference_dir / "meet.v2.discovery.json").read_text())
+def discovery_methods(meet_discovery: dict[str, Any]) -> dict[str, dict[str, Any]]:
     methods: dict[str, dict[str, Any]] = {}
-    for name, resource in document["resources"].items():
+    for name, resource in meet_discovery["resources"].items():
         methods.update(_methods(resource, name))
     return methods
 

@@ -156,9 +156,19 @@ def test_typescript_components_uses_only_what_the_schema_declares(
 
 def test_yaml_rooms_project_points_the_engine_at_the_plugin() -> None:
     project = yaml.safe_load(YAML_ROOMS.read_text())
-    plugin = project["plugins"]["providers"][0]
-    assert plugin["name"] == "meet"
-    assert (YAML_ROOMS.parent / plugin["path"]).resolve() == (REPO_ROOT / ".venv" / "bin")
+    # The source-based plugin package, as `pulumi package add ../../provider` writes it.
+    folder = (YAML_ROOMS.parent / project["packages"]["meet"]).resolve()
+    assert folder == REPO_ROOT / "provider"
+    assert (folder / "PulumiPlugin.yaml").is_file()
+
+
+def test_typescript_rooms_adds_the_plugin_package() -> None:
+    folder = TYPESCRIPT_ROOMS.parent
+    project = yaml.safe_load((folder / "Pulumi.yaml").read_text())
+    assert (folder / project["packages"]["meet"]).resolve() == REPO_ROOT / "provider"
+    readme = (folder / "README.md").read_text()
+    assert "pulumi package add ../../provider" in readme
+    assert "github.com/pulumi-meet/pulumi-meet/provider@" in readme
 
 
 def test_examples_are_documented() -> None:

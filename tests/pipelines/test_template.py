@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import runpy
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import yaml
@@ -20,12 +22,16 @@ def program() -> None:
     runpy.run_path(str(TEMPLATE / "__main__.py"), run_name="__main__")
 
 
-def test_the_template_validates_and_prompts_for_the_owner_and_the_target(
-    reference_dir: Path,
+def test_the_template_is_a_valid_pulumi_project(
+    pulumi_schema: Callable[[str], dict[str, Any]],
 ) -> None:
-    schema = json.loads((reference_dir / "pulumi-project.schema.json").read_text())
+    schema = pulumi_schema("pulumi-project.schema.json")
     manifest = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())
     jsonschema.validate(manifest, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_the_template_prompts_for_the_owner_and_the_target() -> None:
+    manifest = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())
     assert manifest["name"] == "${PROJECT}"
     prompts = manifest["template"]["config"]
     assert set(prompts) == {"owner", "meet:emulatorHost"}

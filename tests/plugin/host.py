@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,9 +168,12 @@ class PluginHost:
         self,
         env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike[str] | None = None,
+        command: Sequence[str | os.PathLike[str]] = (PLUGIN,),
         *,
         sends_type: bool = True,
     ) -> None:
+        """``command`` is what runs before the engine's address (the console script by default;
+        ``python <plugin folder>`` as the Python language host starts a source-based plugin)."""
         from pulumi_meet.pacing import ledger
 
         self.env = safe_environment()
@@ -180,6 +183,7 @@ class PluginHost:
         self.cwd = Path(cwd) if cwd is not None else Path.cwd()
         self.sends_type = sends_type
         """Whether resource requests carry ``type`` (today's engine) or leave it empty."""
+        self.command = list(command)
         self.calls: list[str] = []
         self.engine = EngineLog()
         self.returncode: int | None = None
@@ -196,7 +200,7 @@ class PluginHost:
         self.engine.start()
         # SIGTERM, as the engine stops a plugin; a clean stop is quick, so a kill after 10 s.
         self._process = ServedProcess(
-            [PLUGIN, self.engine.address],
+            [*self.command, self.engine.address],
             env=self.env,
             cwd=self.cwd,
             stop_signal=signal.SIGTERM,

@@ -77,6 +77,19 @@ def test_the_engine_address_is_found_among_the_engines_flags() -> None:
     assert engine_address_from_argv([str(PLUGIN), "127.0.0.1:7"]) == "127.0.0.1:7"
 
 
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help_exit_0(flag: str) -> None:
+    finished = subprocess.run(
+        [str(PLUGIN), flag], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert (finished.returncode, finished.stderr) == (0, "")
+    if flag == "--version":
+        assert finished.stdout == f"pulumi-resource-meet {pulumi_meet.__version__}\n"
+    else:
+        assert finished.stdout.startswith("usage: pulumi-resource-meet")
+        assert "--schema" in finished.stdout and "docs/plugin.md" in finished.stdout
+
+
 def test_without_an_engine_address_the_plugin_says_how_it_is_started() -> None:
     finished = subprocess.run(
         [str(PLUGIN), "--logtostderr"], capture_output=True, text=True, timeout=30, check=False

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
 import pytest
 
+import pulumi_meet
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.space_fields import Mutability
@@ -46,10 +47,29 @@ def test_the_committed_schema_is_the_generated_one() -> None:
     assert committed == schema_text(), f"schema.json is stale: run `{REGENERATE}`"
 
 
+def test_the_package_metadata_agrees_with_pyproject(schema: dict[str, Any]) -> None:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest's own dependency
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    assert schema["version"] == pulumi_meet.__version__
+    assert schema["license"] == project["license"]
+    assert schema["repository"] == project["urls"]["Source"]
+    assert schema["homepage"] == project["urls"]["Homepage"]
+    assert schema["publisher"]
+    assert {"pulumi", "meet"} <= set(schema["keywords"])
+    # What `pulumi package add <git url>` would set: the repository's owner, lower-cased.
+    assert schema["namespace"] == schema["repository"].split("/")[3].lower()
+    # A release carries a wheel, not the plugin tarball the engine would download from there.
+    assert "pluginDownloadURL" not in schema
+
+
 def test_the_schema_is_valid_against_pulumis_metaschema(
-    schema: dict[str, Any], reference_dir: Path
+    schema: dict[str, Any], pulumi_schema: Callable[[str], dict[str, Any]]
 ) -> None:
-    text = (reference_dir / "pulumi-package.schema.json").read_text()
+    text = json.dumps(pulumi_schema("pulumi-package.schema.json"))
     # The metaschema's patterns are ECMA-262: named groups are (?<name>...), Python's (?P<name>...).
     metaschema = json.loads(re.sub(r"\(\?<(?=[A-Za-z])", "(?P<", text))
     validator = jsonschema.Draft202012Validator(metaschema)

@@ -63,7 +63,10 @@ _KEYLESS_SITECUSTOMIZE = textwrap.dedent(
         def refresh(self, request):
             body = {"email": EMAIL, "serviceAccount": True, "scopes": [auth.CLOUD_PLATFORM_SCOPE]}
             sent = urllib.request.Request(
-                BASE + "/emulator/v1/token", json.dumps(body).encode(), method="POST"
+                BASE + "/emulator/v1/token",
+                json.dumps(body).encode(),
+                {"Content-Type": "application/json"},
+                method="POST",
             )
             with urllib.request.urlopen(sent, timeout=10) as answer:
                 self.token = json.load(answer)["access_token"]

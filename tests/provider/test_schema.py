@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +15,6 @@ from pulumi.output import UNKNOWN
 import pulumi_meet as meet
 from pulumi_meet.core import space_fields as schema
 from pulumi_meet.core.space_fields import CONFIG_FIELDS, SPACE_FIELDS, Mutability
-
-
-def _discovery(reference_dir: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((reference_dir / "meet.v2.discovery.json").read_text())
-    return document
 
 
 def _leaves(
@@ -44,8 +38,10 @@ def _snake(camel: str) -> str:
 # ------------------------------------------------------------------ the table vs Google's schema
 
 
-def test_every_space_config_leaf_is_declared_once_with_googles_enum(reference_dir: Path) -> None:
-    schemas = _discovery(reference_dir)["schemas"]
+def test_every_space_config_leaf_is_declared_once_with_googles_enum(
+    meet_discovery: dict[str, Any],
+) -> None:
+    schemas = meet_discovery["schemas"]
     leaves = _leaves(schemas, "SpaceConfig", ("config",))
     declared = {f.api_path: f for f in CONFIG_FIELDS}
     assert set(declared) == set(leaves)
@@ -61,8 +57,8 @@ def test_config_paths_are_the_snake_case_of_the_api_paths() -> None:
         assert spec.mutability is Mutability.OPTIONAL_COMPUTED
 
 
-def test_output_only_fields_match_googles_space_schema(reference_dir: Path) -> None:
-    schemas = _discovery(reference_dir)["schemas"]
+def test_output_only_fields_match_googles_space_schema(meet_discovery: dict[str, Any]) -> None:
+    schemas = meet_discovery["schemas"]
     space = schemas["Space"]["properties"]
     outputs = [f for f in SPACE_FIELDS if f.mutability is Mutability.OUTPUT_ONLY]
     assert {f.api_path[0] for f in outputs} == set(space) - {"config"}
