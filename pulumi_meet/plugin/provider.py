@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pulumi.runtime import proto
 
+from pulumi_meet.client.config_keys import CONFIG_KEYS
 from pulumi_meet.client.settings import Settings
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.space_fields import Violation
@@ -42,7 +43,7 @@ from pulumi_meet.operations.registry import (
     unknown_token,
 )
 from pulumi_meet.plugin import records, schema
-from pulumi_meet.plugin.config import CONFIG_KEYS, config_value, redacted
+from pulumi_meet.plugin.config import config_value, redacted
 from pulumi_meet.plugin.names import (
     TO_CAMEL,
     TO_SNAKE,
