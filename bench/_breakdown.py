@@ -5,12 +5,11 @@ timer), driven with the engine's calls room after room, one operation's pass at 
 (SIGUSR1) for its samples after each pass. Each layer's median per gRPC call is summed over the
 operation's calls (:data:`bench._engine.ENGINE_CALLS`), and the layers are taken apart:
 
-- ``sdk_bridge``: the SDK's servicer around the provider (``PropertyValue`` (un)marshalling of
-  every request and answer, its request objects, its error wrapper);
-- ``provider_loop``: the plugin's own code on the event loop (camelCase <-> snake_case, check and
-  diff logic, secret marking);
-- ``thread_hop``: ``run_in_executor`` to a worker thread and back;
-- ``operation``: the operation and client code on the worker thread, outside the layers below;
+- ``guard``: the servicer around the provider (its error guard);
+- ``provider_code``: the plugin's own code around the operation (property maps <-> plain
+  snake_case data, check and diff logic, secret marking, the answer's message);
+- ``slot_wait``: waiting for one of the provider's operation slots (none in this benchmark);
+- ``operation``: the operation and client code, outside the layers below;
 - ``admission``: pacing (in-process windows) and the SQLite quota ledger (``ledger`` of it);
 - ``http``: the request through ``requests`` to the emulator and its answer (the part
   google-apps-meet pays too);
@@ -37,9 +36,9 @@ from bench._per_op import OPERATIONS, WARM_UP_ROOMS, PluginPath
 __all__ = ["COMPONENTS", "measure_breakdown", "split_layers"]
 
 COMPONENTS = (
-    "sdk_bridge",
-    "provider_loop",
-    "thread_hop",
+    "guard",
+    "provider_code",
+    "slot_wait",
     "operation",
     "admission",
     "ledger",
@@ -66,15 +65,15 @@ def _median_ms(layers: Mapping[str, list[float]], layer: str) -> float:
     return statistics.median(samples) * 1000
 
 
-_LAYERS = ("servicer", "provider", "executor", "operation", "admission", "ledger", "http", "decode")
+_LAYERS = ("servicer", "provider", "run", "operation", "admission", "ledger", "http", "decode")
 
 
 def _components(totals: Mapping[str, float]) -> dict[str, float]:
     return {
         "servicer": totals["servicer"],
-        "sdk_bridge": totals["servicer"] - totals["provider"],
-        "provider_loop": totals["provider"] - totals["executor"],
-        "thread_hop": totals["executor"] - totals["operation"],
+        "guard": totals["servicer"] - totals["provider"],
+        "provider_code": totals["provider"] - totals["run"],
+        "slot_wait": totals["run"] - totals["operation"],
         "operation": totals["operation"] - totals["admission"] - totals["http"] - totals["decode"],
         "admission": totals["admission"],
         "ledger": totals["ledger"],
@@ -87,8 +86,8 @@ def split_layers(
     operation: str, samples: Mapping[str, Mapping[str, list[float]]]
 ) -> dict[str, dict[str, float]]:
     """Milliseconds per component (see the module doc) of one operation's engine calls: ``wall``
-    (elapsed) and ``cpu`` (CPU time of the thread the layer runs on: what the code costs,
-    whatever else the machine runs; a thread hop is waiting, so it has wall time only)."""
+    (elapsed) and ``cpu`` (CPU time of the call's thread: what the code costs, whatever else the
+    machine runs)."""
     split: dict[str, dict[str, float]] = {}
     for kind, suffix in (("wall", ""), ("cpu", "_cpu")):
         totals = dict.fromkeys(_LAYERS, 0.0)

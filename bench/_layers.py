@@ -10,19 +10,20 @@ microseconds each, which must not be in the measured figures).
 
 Layers, outermost first (each includes the ones below it):
 
-- ``servicer``: ``MeetServicer.<Method>``, the whole call once the gRPC server hands it over;
-- ``provider``: ``MeetProvider.<method>``; ``servicer - provider`` is the SDK's bridge
-  (``PropertyValue.unmarshal_map`` of the request, ``marshal_map`` of the answer, its request
-  and answer objects, the error wrappers);
-- ``executor``: the ``await`` of ``MeetProvider._run`` (the hop to a worker thread and back);
-- ``operation``: the operation function on the worker thread (``space_ops.create_space`` ...);
+- ``servicer``: ``MeetServicer.<Method>``, the whole call once the gRPC server hands it to a
+  thread of its pool; ``servicer - provider`` is the error guard;
+- ``provider``: ``MeetProvider.<method>``: the request's property maps read as plain data, the
+  check or diff, the answer built (all on the call's thread);
+- ``run``: ``MeetProvider._run``: waiting for one of the provider's operation slots, and the
+  operation;
+- ``operation``: the operation function (``space_ops.create_space`` ...);
 - ``admission``: ``Pacer.admit`` and ``Ticket.done`` (the in-process windows and the ledger);
   ``ledger``: the part of it spent in the SQLite quota ledger (``Ledger.admit``/``finish``);
 - ``http``: ``Transport._send`` (requests + urllib3 + the emulator's own time);
 - ``decode``: ``Transport._decode`` (the answer's JSON).
 
-With ``BENCH_CPROFILE=path`` the event loop thread and every operation are also run under
-cProfile, and the merged statistics are written to ``path`` on SIGUSR1.
+With ``BENCH_CPROFILE=path`` every call is also run under cProfile (one profile per thread),
+and the merged statistics are written to ``path`` on SIGUSR1.
 
 Run as a file: it imports ``pulumi_meet`` from the environment and nothing of ``bench``.
 """
@@ -44,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 _SAMPLES: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-_CURRENT = threading.local()  # the gRPC method a worker thread is serving
+_CURRENT = threading.local()  # the gRPC method a pool thread is serving
 _METHODS = ("Check", "Diff", "Create", "Read", "Update", "Configure")
 _PROFILES: list[cProfile.Profile] = []
 _LOCAL_PROFILE = threading.local()
@@ -82,26 +83,25 @@ def _install() -> None:
     def servicer_method(method: str) -> None:
         original = getattr(server.MeetServicer, method)
 
-        async def timed(self: Any, request: Any, context: Any) -> Any:
+        def timed(self: Any, request: Any, context: Any) -> Any:
+            _CURRENT.method = method
+            profile = _thread_profile()
             started = _now()
             try:
-                return await original(self, request, context)
+                if profile is not None:
+                    return profile.runcall(original, self, request, context)
+                return original(self, request, context)
             finally:
                 _record("servicer", started, method)
 
         setattr(server.MeetServicer, method, timed)
 
     def provider_method(method: str) -> None:
-        original = getattr(provider.MeetProvider, method.lower())
-
-        async def timed(self: Any, request: Any) -> Any:
-            started = _now()
-            try:
-                return await original(self, request)
-            finally:
-                _record("provider", started, method)
-
-        setattr(provider.MeetProvider, method.lower(), timed)
+        setattr(
+            provider.MeetProvider,
+            method.lower(),
+            _timed_sync("provider", getattr(provider.MeetProvider, method.lower())),
+        )
 
     for method in _METHODS:
         servicer_method(method)
@@ -109,25 +109,12 @@ def _install() -> None:
 
     original_run = provider.MeetProvider._run
 
-    async def run(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        method = _current_method()
-
-        def operation(*inner_args: Any, **inner_kwargs: Any) -> Any:
-            _CURRENT.method = method
-            profile = _thread_profile()
-            started = _now()
-            try:
-                if profile is not None:
-                    return profile.runcall(function, *inner_args, **inner_kwargs)
-                return function(*inner_args, **inner_kwargs)
-            finally:
-                _record("operation", started)
-
+    def run(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         started = _now()
         try:
-            return await original_run(operation, *args, **kwargs)
+            return original_run(_timed_sync("operation", function), *args, **kwargs)
         finally:
-            _record("executor", started, method)
+            _record("run", started)
 
     provider.MeetProvider._run = staticmethod(run)  # type: ignore[method-assign]
     pacer.Pacer.admit = _timed_sync("admission", pacer.Pacer.admit)  # type: ignore[method-assign]
@@ -136,18 +123,6 @@ def _install() -> None:
     SqliteLedger.finish = _timed_sync("ledger", SqliteLedger.finish)  # type: ignore[method-assign]
     transport.Transport._send = _timed_sync("http", transport.Transport._send)  # type: ignore[method-assign]
     transport.Transport._decode = _timed_sync("decode", transport.Transport._decode)  # type: ignore[method-assign]
-
-
-def _current_method() -> str:
-    """The gRPC method whose servicer is on the stack (the event loop runs one call at a time
-    here: the benchmark sends them one by one)."""
-    frame = sys._getframe()
-    while frame is not None:
-        name = frame.f_code.co_name
-        if name in _METHODS:
-            return name
-        frame = frame.f_back  # type: ignore[assignment]
-    return "?"
 
 
 def _thread_profile() -> cProfile.Profile | None:
@@ -178,10 +153,6 @@ def _dump(out: Path) -> None:
 def main(argv: list[str]) -> None:
     out = Path(argv[0])
     _install()
-    if os.environ.get("BENCH_CPROFILE"):
-        main_profile = cProfile.Profile()
-        _PROFILES.append(main_profile)
-        main_profile.enable()
     signal.signal(signal.SIGUSR1, lambda *_: _dump(out))
     from pulumi_meet.plugin.server import main as plugin_main
 

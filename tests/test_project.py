@@ -76,3 +76,13 @@ def test_ci_refuses_files_naming_the_workshops_material_and_sets_the_schema_dir(
     script = (REPO_ROOT / ".ci" / "run").read_text()
     assert "git grep" in script and "':!.ci'" in script
     assert "PULUMI_SCHEMA_DIR" in script and "shared/reference" in script
+
+
+def test_ci_script_parses() -> None:
+    """`bash -n`: a quoting slip in .ci/run fails CI before any test runs (it did once)."""
+    import subprocess
+
+    done = subprocess.run(
+        ["bash", "-n", str(REPO_ROOT / ".ci" / "run")], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

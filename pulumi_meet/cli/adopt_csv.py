@@ -23,11 +23,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+import yaml
+
 from pulumi_meet.cli.adopt import (
     PROGRAM_HEADER,
     AdoptedRoom,
     program_imports,
-    quoted,
     resolve_room,
     resource_names,
     resource_source,
@@ -37,9 +38,10 @@ from pulumi_meet.cli.parser import InputError
 from pulumi_meet.cli.progress import ProgressBar
 from pulumi_meet.client import progress
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.core.engine import api_body
 from pulumi_meet.core.space_fields import CONFIG_FIELDS
-from pulumi_meet.core.tokens import SPACE as SPACE_TYPE_TOKEN
-from pulumi_meet.core.tokens import SPACE_MEMBER as MEMBER_TYPE_TOKEN
+from pulumi_meet.core.tokens import SPACE as SPACE_TOKEN
+from pulumi_meet.core.tokens import SPACE_MEMBER as SPACE_MEMBER_TOKEN
 from pulumi_meet.exceptions import (
     ConfigurationError,
     CredentialsError,
@@ -155,54 +157,41 @@ def _python(groups: Mapping[str, list[tuple[_Adopted, str]]]) -> str:
     return "\n".join(chunks)
 
 
-def _camel_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The snake_case ``config`` input as the plugin's camelCase properties (field table)."""
-    result: dict[str, Any] = {}
-    for spec in CONFIG_FIELDS:
-        value: Any = config
-        for key in spec.path[1:]:
-            value = value.get(key) if isinstance(value, Mapping) else None
-        if value is None:
-            continue
-        node = result
-        for key in spec.api_path[1:-1]:
-            node = node.setdefault(key, {})
-        node[spec.api_path[-1]] = value
-    return result
+def _space_properties(item: _Adopted, owner: str) -> dict[str, Any]:
+    """The ``meet:index:Space`` properties adopting one room: its settings in the plugin's
+    camelCase, as the field table writes the API's body (the schema's names are the API's)."""
+    properties: dict[str, Any] = {
+        "adopt": item.room.name,
+        "owner": owner,
+        "deletionPolicy": "ABANDON",
+    }
+    config = api_body({"config": item.room.config}, CONFIG_FIELDS).get("config")
+    if config:
+        properties["config"] = config
+    return properties
 
 
-def _yaml_mapping(node: Mapping[str, Any], depth: int) -> list[str]:
-    pad = "  " * depth
-    lines = []
-    for key, value in node.items():
-        if isinstance(value, Mapping):
-            lines.append(f"{pad}{key}:")
-            lines += _yaml_mapping(value, depth + 1)
-        else:
-            lines.append(f"{pad}{key}: {quoted(value)}")
-    return lines
-
-
-def _yaml_members(item: _Adopted, name: str, taken: set[str]) -> list[str]:
+def _member_resources(item: _Adopted, name: str, taken: set[str]) -> dict[str, Any]:
     """The room's members as ``meet:index:SpaceMember`` resources, kept on destroy."""
-    lines = []
+    resources: dict[str, Any] = {}
     for member in item.room.members:
         slug = re.sub(r"[^a-z0-9-]+", "-", member.email.lower()).strip("-") or "member"
         member_name, suffix = f"{name}-{slug}", 2
         while member_name in taken:
             member_name, suffix = f"{name}-{slug}-{suffix}", suffix + 1
         taken.add(member_name)
-        properties = {
-            "space": f"${{{name}.name}}",
-            "owner": f"${{{name}.owner}}",  # only a room's owner manages its members
-            "email": member.email,
-            "role": member.role,
-            "adopt": member.name,
+        resources[member_name] = {
+            "type": SPACE_MEMBER_TOKEN,
+            "properties": {
+                "space": f"${{{name}.name}}",
+                "owner": f"${{{name}.owner}}",  # only a room's owner manages its members
+                "email": member.email,
+                "role": member.role,
+                "adopt": member.name,
+            },
+            "options": {"retainOnDelete": True},
         }
-        lines += [f"  {quoted(member_name)}:", f"    type: {MEMBER_TYPE_TOKEN}"]
-        lines += ["    properties:", *_yaml_mapping(properties, 3)]
-        lines += ["    options:", "      retainOnDelete: true"]
-    return lines
+    return resources
 
 
 _YAML_HEADER = """\
@@ -211,32 +200,35 @@ _YAML_HEADER = """\
 # its members, so the first `pulumi up` changes nothing. Destroying the stack hands them back as
 # they are (deletionPolicy ABANDON, retainOnDelete): people rely on their links.
 # Merge `resources` into your Pulumi.yaml (runtime: yaml).
-name: adopted-meet-rooms
-runtime: yaml
-resources:"""
+"""
+
+
+def _yaml_dump(data: Mapping[str, Any], indent: str = "") -> str:
+    """``data`` as block YAML written by the library (keys in order), each line indented."""
+    text = yaml.safe_dump(
+        dict(data), sort_keys=False, allow_unicode=True, default_flow_style=False, width=1 << 16
+    )
+    return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
+def _comment(text: str, indent: str) -> str:
+    return "".join(f"{indent}# {line}\n" for line in text.splitlines() or [""])
 
 
 def _yaml(groups: Mapping[str, list[tuple[_Adopted, str]]]) -> str:
-    lines = [_YAML_HEADER]
+    """The Pulumi YAML program: the library writes every resource; comments go between them
+    (an owner's banner before its rooms, a room's notes before it)."""
+    chunks = [_YAML_HEADER, _yaml_dump({"name": "adopted-meet-rooms", "runtime": "yaml"})]
+    chunks.append("resources:\n")
     taken = {name for members in groups.values() for _, name in members}
     for owner, members in groups.items():
-        lines.append("  " + _owner_banner(owner, len(members)))
+        chunks.append("  " + _owner_banner(owner, len(members)) + "\n")
         for item, name in members:
-            properties: dict[str, Any] = {
-                "adopt": item.room.name,
-                "owner": owner,
-                "deletionPolicy": "ABANDON",
-            }
-            config = _camel_config(item.room.config)
-            if config:
-                properties["config"] = config
-            lines.append(f"  {quoted(name)}:")
-            lines += [f"    # {note}" for note in item.room.notes]
-            lines.append(f"    type: {SPACE_TYPE_TOKEN}")
-            lines.append("    properties:")
-            lines += _yaml_mapping(properties, 3)
-            lines += _yaml_members(item, name, taken)
-    return "\n".join(lines) + "\n"
+            chunks += [_comment(note, "  ") for note in item.room.notes]
+            space = {"type": SPACE_TOKEN, "properties": _space_properties(item, owner)}
+            resources = {name: space, **_member_resources(item, name, taken)}
+            chunks.append(_yaml_dump(resources, "  "))
+    return "".join(chunks)
 
 
 def render(adopted: Sequence[_Adopted], output_format: str) -> str:

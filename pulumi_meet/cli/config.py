@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pulumi_meet.client.config_keys import CONFIG_KEYS, ConfigKey, Flag
 from pulumi_meet.client.settings import (
     EMBEDDED,
     Settings,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCEPTED_FORMS",
-    "CLI_RETRY_SECONDS",
+    "CONNECTION_FLAGS",
     "FLAG_OF_KEY",
     "ClientOptions",
     "SpaceArgument",
@@ -51,17 +52,12 @@ ACCEPTED_FORMS = (
 )
 """The SPACE forms, as every usage error and help text names them."""
 
-CLI_RETRY_SECONDS = 30.0
-"""Default retry budget of one command: a person is waiting (the provider's default is 120 s)."""
+CONNECTION_FLAGS: tuple[tuple[ConfigKey, Flag], ...] = tuple(
+    (key, key.flag) for key in CONFIG_KEYS if key.flag is not None
+)
+"""The keys the command line has a flag for, and their flags (from the config table)."""
 
-FLAG_OF_KEY = {
-    "meet:emulatorHost": "--emulator-host",
-    "meet:impersonateUser": "--as",
-    "meet:credentials": "--credentials",
-    "meet:scopes": "--scopes",
-    "meet:maxRetryDurationSeconds": "--max-retry-seconds",
-    "meet:quotaLedger": "--quota-ledger",
-}
+FLAG_OF_KEY = {key.qualified: flag.name for key, flag in CONNECTION_FLAGS}
 """The `meet:` stack key each connection flag stands for (and the flag its messages name)."""
 
 _KEY_MENTION = re.compile(r"(" + "|".join(map(re.escape, FLAG_OF_KEY)) + r")\b")
@@ -182,7 +178,8 @@ def email_argument(text: str) -> str:
 
 @dataclass(frozen=True)
 class ClientOptions:
-    """The connection flags of a command line (``None`` = not given)."""
+    """The connection flags of a command line (``None`` = not given): one field per
+    :data:`CONNECTION_FLAGS` entry (its ``dest``), and ``db``."""
 
     emulator_host: str | None = None
     acting_as: str | None = None
@@ -196,15 +193,8 @@ class ClientOptions:
     @classmethod
     def from_namespace(cls, args: argparse.Namespace) -> ClientOptions:
         """Read the flags from parsed arguments (absent attributes count as not given)."""
-        return cls(
-            emulator_host=getattr(args, "emulator_host", None),
-            acting_as=getattr(args, "acting_as", None),
-            credentials_file=getattr(args, "credentials", None),
-            scopes=getattr(args, "scopes", None),
-            max_retry_seconds=getattr(args, "max_retry_seconds", None),
-            quota_ledger=getattr(args, "quota_ledger", None),
-            db=getattr(args, "db", None),
-        )
+        given = {flag.dest: getattr(args, flag.dest, None) for _, flag in CONNECTION_FLAGS}
+        return cls(**given, db=getattr(args, "db", None))
 
     def usage_problem(self, environ: Mapping[str, str] | None = None) -> str | None:
         """What makes this command line unusable before any call, or None.
@@ -246,15 +236,7 @@ class ClientOptions:
 
     def settings(self, environ: Mapping[str, str] | None = None) -> Settings:
         """The provider's `Settings`, with the flags as the `meet:` keys they stand for."""
-        retry = self.max_retry_seconds if self.max_retry_seconds is not None else CLI_RETRY_SECONDS
-        keys: dict[str, str | None] = {
-            "meet:emulatorHost": self.emulator_host,
-            "meet:impersonateUser": self.acting_as,
-            "meet:scopes": self.scopes,
-            "meet:credentials": self._credentials_text(),
-            "meet:maxRetryDurationSeconds": f"{retry:g}",
-            "meet:quotaLedger": self.quota_ledger,
-        }
+        keys = {key.qualified: self._key_text(key, flag) for key, flag in CONNECTION_FLAGS}
         settings = Settings.from_config(keys.get, os.environ if environ is None else environ)
         if settings.emulator_host == EMBEDDED:
             self._embedded_database()
@@ -268,6 +250,17 @@ class ClientOptions:
 
         # --as is already meet:impersonateUser in the settings: no owner, the rule picks it.
         return get_client(self.settings(environ))
+
+    def _key_text(self, key: ConfigKey, flag: Flag) -> str | None:
+        """The value of `key` the flag stands for (its own default if not given), as text."""
+        if key.name == "credentials":
+            return self._credentials_text()  # --credentials names a file, the key holds its text
+        value = getattr(self, flag.dest)
+        if value is None:
+            value = flag.default  # the command line's own default, if any (a person is waiting)
+        if isinstance(value, float):
+            return f"{value:g}"
+        return None if value is None else str(value)
 
     def _credentials_text(self) -> str | None:
         if self.credentials_file is None:

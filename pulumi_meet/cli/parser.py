@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TextIO
 from pulumi_meet import __version__
 from pulumi_meet.cli.config import (
     ACCEPTED_FORMS,
-    CLI_RETRY_SECONDS,
+    CONNECTION_FLAGS,
     ClientOptions,
     email_argument,
     emulator_host_argument,
@@ -82,15 +82,28 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+_FLAG_TYPES: dict[str, Callable[[str], Any]] = {
+    "emulatorHost": emulator_host_argument,
+    "impersonateUser": email_argument,
+    "scopes": scopes_argument,
+    "maxRetryDurationSeconds": _positive_seconds,
+    "quotaLedger": quota_ledger_argument,
+}
+"""The check of each key's flag at parse time, by key (a key absent here is checked when the
+settings are built: ``--credentials`` names a file, read then)."""
+
 _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (
-        ("--emulator-host",),
-        {
-            "metavar": "HOST:PORT",
-            "type": emulator_host_argument,
-            "help": "talk to an emulator: host:port, an http:// URL or 'embedded' "
-            "(default: $MEET_EMULATOR_HOST, else Google)",
-        },
+    *(
+        (
+            flag.names,
+            {
+                "dest": flag.dest,
+                "metavar": flag.metavar,
+                "type": _FLAG_TYPES.get(key.name),
+                "help": flag.help,
+            },
+        )
+        for key, flag in CONNECTION_FLAGS
     ),
     (
         ("--db",),
@@ -102,58 +115,11 @@ _CONNECTION_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         },
     ),
     (
-        ("--as", "--impersonate-user"),
-        {
-            "dest": "acting_as",
-            "metavar": "EMAIL",
-            "type": email_argument,
-            "help": "act as this user, as meet:impersonateUser does for the provider: the "
-            "delegated user of a service account, the emulator's user, or the login's own user "
-            "(default: $MEET_IMPERSONATE_USER, else the login's user; on an emulator without "
-            "credentials developer@example.com)",
-        },
-    ),
-    (
-        ("--credentials",),
-        {
-            "metavar": "FILE",
-            "help": "a service-account key or authorized_user JSON file (default: "
-            "$GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials)",
-        },
-    ),
-    (
-        ("--scopes",),
-        {
-            "type": scopes_argument,
-            "help": "OAuth scopes to request, comma-separated, short names allowed (default: "
-            "meetings.space.created; a user login has the scopes granted at login)",
-        },
-    ),
-    (
-        ("--max-retry-seconds",),
-        {
-            "metavar": "SECONDS",
-            "type": _positive_seconds,
-            "help": "give up retrying transient failures after this long "
-            f"(default: {CLI_RETRY_SECONDS:g})",
-        },
-    ),
-    (
-        ("--quota-ledger",),
-        {
-            "metavar": "PATH|URL",
-            "type": quota_ledger_argument,
-            "help": "where pulumi-meet processes share Meet's quotas, as meet:quotaLedger: a "
-            "SQLite file (this machine), redis://[:password@]host:port/db, rediss://... or "
-            "unix:///path.sock (every machine using that Redis), or 'off' (default: "
-            "$MEET_QUOTA_LEDGER, else ~/.pulumi-meet/quota-ledger.sqlite)",
-        },
-    ),
-    (
         ("--debug",),
         {"action": "store_true", "help": "log every request to stderr and show tracebacks"},
     ),
 )
+"""The connection flags: one per key of the config table that has one, then the CLI's own."""
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:

@@ -31,7 +31,7 @@ def _pyplot() -> Any:
     except ImportError:
         raise ConfigurationError(
             "--chart needs matplotlib, which is an optional extra: "
-            "pip install 'pulumi-meet[chart]' (or leave out --chart)"
+            "pip install matplotlib (the `chart` extra of pulumi-meet), or leave out --chart"
         ) from None
     return plt
 

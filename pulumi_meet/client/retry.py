@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from pulumi_meet.client.config_keys import number_default
+
 __all__ = [
     "CREATE_SAFE_STATUSES",
     "RETRYABLE_STATUSES",
@@ -42,7 +44,7 @@ class RetryPolicy:
     max_backoff_seconds: float = 32.0
     multiplier: float = 2.0
     max_attempts: int = 8
-    max_duration_seconds: float = 120.0
+    max_duration_seconds: float = number_default("maxRetryDurationSeconds")
 
     def backoff_ceiling(self, retry_number: int) -> float:
         """The upper bound of the jittered wait before retry number `retry_number` (1-based)."""

@@ -22,10 +22,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from pulumi_meet.client.config_keys import (
+    CONFIG_KEYS,
+    CONNECT_TIMEOUT_SECONDS,
+    DEFAULT_SCOPE,
+    DEFAULT_USER,
+    KEYS,
+    ConfigKey,
+    number_default,
+)
+from pulumi_meet.client.retry import RetryPolicy
 from pulumi_meet.core.references import email_violation
 from pulumi_meet.exceptions import ConfigurationError
 from pulumi_meet.pacing.ledger import ledger_setting
-from pulumi_meet.pacing.quota import BUCKETS, CREATE, READ, WRITE
+from pulumi_meet.pacing.quota import CREATE, READ, WRITE
 
 __all__ = [
     "CLOUD_PLATFORM_SCOPE",
@@ -44,7 +54,7 @@ __all__ = [
 ]
 
 SCOPE_PREFIX = "https://www.googleapis.com/auth/"
-SCOPE_CREATED = SCOPE_PREFIX + "meetings.space.created"
+SCOPE_CREATED = SCOPE_PREFIX + DEFAULT_SCOPE
 SCOPE_READONLY = SCOPE_PREFIX + "meetings.space.readonly"
 SCOPE_SETTINGS = SCOPE_PREFIX + "meetings.space.settings"
 MEET_SCOPES = (SCOPE_CREATED, SCOPE_READONLY, SCOPE_SETTINGS)
@@ -56,7 +66,6 @@ GCLOUD_LOGIN = (
 )
 """The one login command every message and document gives: gcloud refuses `--scopes` without
 cloud-platform, and `openid` + `userinfo.email` let pulumi-meet learn who the login is."""
-DEFAULT_USER = "developer@example.com"
 EMBEDDED = "embedded"
 LEDGER_OFF = "off"
 
@@ -130,15 +139,15 @@ class Settings:
     """Base URL of an emulator (``http://host:port``), ``"embedded"``, or None for Google."""
     user: str = DEFAULT_USER
     # The paces per bucket of pacing/quota.py (defaults: Google's quotas); from_config reads
-    # them through the bucket table, so a new bucket is one line there and two fields here.
+    # them through the config table, so a new bucket is one line there and two fields here.
     creates_per_minute: float = CREATE.user_default
     writes_per_minute: float = WRITE.user_default
     reads_per_minute: float = READ.user_default
-    quota_window_seconds: float = 60.0
-    request_timeout_seconds: float = 60.0
-    connect_timeout_seconds: float = 10.0
-    max_retry_duration_seconds: float = 120.0
-    max_retry_attempts: int = 8
+    quota_window_seconds: float = number_default("quotaWindowSeconds")
+    request_timeout_seconds: float = number_default("requestTimeoutSeconds")
+    connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS
+    max_retry_duration_seconds: float = number_default("maxRetryDurationSeconds")
+    max_retry_attempts: int = RetryPolicy().max_attempts
     project_creates_per_minute: float = CREATE.project_default
     project_writes_per_minute: float = WRITE.project_default
     project_reads_per_minute: float = READ.project_default
@@ -160,32 +169,19 @@ class Settings:
         """Build from `meet:*` keys (``lookup("meet:user")``) with the environment as fallback."""
         env: Mapping[str, str] = os.environ if environ is None else environ
         reader = _ConfigReader(lookup, env)
-        credentials_id, credentials_type = _parse_credentials(reader.get("credentials"))
-        emulator = reader.get("emulatorHost", "MEET_EMULATOR_HOST")
-        scopes = reader.get("scopes")
-        paces: dict[str, Any] = {}
-        for bucket in BUCKETS:
-            paces[bucket.user_attribute] = reader.number(bucket.user_key, bucket.user_default)
-            paces[bucket.project_attribute] = reader.number(
-                bucket.project_key, bucket.project_default
-            )
+        values: dict[str, Any] = {}
+        for key in CONFIG_KEYS:  # every key, each through its environment fallback
+            text = reader.get(key)
+            read = _READERS.get(key.name)
+            if read is not None:
+                values.update(read(text, key))
+            elif key.type == "number":
+                values[_attribute(key)] = _number(key, text)
+            else:
+                values[_attribute(key)] = text
         return cls(
-            credentials_id=credentials_id,
-            credentials_type=credentials_type,
             google_application_credentials=env.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
-            impersonate_user=_email(
-                reader.get("impersonateUser", "MEET_IMPERSONATE_USER"),
-                "meet:impersonateUser / MEET_IMPERSONATE_USER",
-            ),
-            scopes=expand_scopes(scopes) if scopes is not None else (SCOPE_CREATED,),
-            emulator_host=normalise_emulator_host(emulator) if emulator else None,
-            user=_email(reader.get("user"), "meet:user") or DEFAULT_USER,
-            quota_window_seconds=reader.number("quotaWindowSeconds", 60.0),
-            request_timeout_seconds=reader.number("requestTimeoutSeconds", 60.0),
-            max_retry_duration_seconds=reader.number("maxRetryDurationSeconds", 120.0),
-            quota_project=reader.get("quotaProject"),
-            quota_ledger=ledger_setting(reader.get("quotaLedger", "MEET_QUOTA_LEDGER")),
-            **paces,
+            **values,
         )
 
     def credentials_info(self) -> dict[str, Any] | None:
@@ -205,29 +201,75 @@ class Settings:
 
 
 class _ConfigReader:
-    """Reads `meet:<key>` through the lookup, then an environment variable if one applies."""
+    """Reads `meet:<key>` through the lookup, then the key's environment variables."""
 
     def __init__(self, lookup: Callable[[str], str | None], environ: Mapping[str, str]) -> None:
         self._lookup = lookup
         self._environ = environ
 
-    def get(self, key: str, env_name: str | None = None) -> str | None:
-        text = _config_text(key, self._lookup(f"meet:{key}"))
-        if text is None and env_name:
-            text = _config_text(key, self._environ.get(env_name))
+    def get(self, key: ConfigKey) -> str | None:
+        text = _config_text(key.name, self._lookup(key.qualified))
+        for env_name in key.environment:
+            if text is not None:
+                break
+            text = _config_text(key.name, self._environ.get(env_name))
         return text
 
-    def number(self, key: str, default: float) -> float:
-        text = self.get(key)
-        if text is None:
-            return default
-        try:
-            value = float(text)
-        except ValueError:
-            value = -1.0
-        if not value > 0 or value == float("inf"):
-            raise ConfigurationError(f"meet:{key} must be a positive number, got {text!r}")
-        return value
+
+def _attribute(key: ConfigKey) -> str:
+    """The `Settings` field of a key read as it is: ``quotaWindowSeconds`` → ``quota_window_…``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key.name).lower()
+
+
+def _number(key: ConfigKey, text: str | None) -> float:
+    if text is None:
+        return float(key.default or 0)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ConfigurationError(f"{key.qualified} must be a positive number, got {text!r}")
+    return value
+
+
+def _credentials(text: str | None, _key: ConfigKey) -> dict[str, Any]:
+    credentials_id, credentials_type = _parse_credentials(text)
+    return {"credentials_id": credentials_id, "credentials_type": credentials_type}
+
+
+def _scopes(text: str | None, key: ConfigKey) -> dict[str, Any]:
+    return {"scopes": expand_scopes(text if text is not None else str(key.default))}
+
+
+def _emulator_host(text: str | None, _key: ConfigKey) -> dict[str, Any]:
+    return {"emulator_host": normalise_emulator_host(text) if text else None}
+
+
+def _user(text: str | None, key: ConfigKey) -> dict[str, Any]:
+    return {"user": _email(text, key.label) or str(key.default)}
+
+
+def _impersonate_user(text: str | None, key: ConfigKey) -> dict[str, Any]:
+    return {"impersonate_user": _email(text, key.label)}
+
+
+def _quota_ledger(text: str | None, _key: ConfigKey) -> dict[str, Any]:
+    return {"quota_ledger": ledger_setting(text)}
+
+
+_READERS: dict[str, Callable[[str | None, ConfigKey], dict[str, Any]]] = {
+    "credentials": _credentials,
+    "impersonateUser": _impersonate_user,
+    "scopes": _scopes,
+    "emulatorHost": _emulator_host,
+    "user": _user,
+    "quotaLedger": _quota_ledger,
+}
+"""How a key that is more than its text or a number becomes `Settings` fields (by key name;
+every other key sets the field of its snake_case name)."""
+if not _READERS.keys() <= KEYS.keys():  # a reader of no key is a renamed key: fail at import
+    raise AssertionError(f"readers of unknown keys: {sorted(_READERS.keys() - KEYS.keys())}")
 
 
 def _config_text(key: str, value: Any) -> str | None:

@@ -10,7 +10,7 @@ one owner would hold the whole host while another owner's rooms — and the proj
 The host offers no setting for its pool, so this reaches it through the running worker thread
 (a `ThreadPoolExecutor` worker holds a weak reference to its executor as its first argument) and
 raises its ``_max_workers``; anything unexpected leaves the host as it is. The provider plugin
-needs none of this: its server runs on asyncio.
+needs none of this: its server's pool grows with the calls in flight.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ __all__ = [
     "camel_path",
     "camel_text",
     "names_of",
+    "rename",
     "snake_spellings",
     "to_camel",
     "to_snake",
@@ -77,6 +78,11 @@ def _convert(value: Any, names: Mapping[str, str]) -> Any:
     if isinstance(value, list | tuple):
         return [_convert(item, names) for item in value]
     return value
+
+
+def rename(value: Any, names: Mapping[str, str]) -> Any:
+    """``value`` with every key that ``names`` knows renamed, at every depth."""
+    return _convert(value, names)
 
 
 def to_snake(value: Any) -> Any:

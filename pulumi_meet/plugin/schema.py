@@ -21,11 +21,11 @@ from functools import cache
 from typing import Any
 
 import pulumi_meet
+from pulumi_meet.client.config_keys import CONFIG_KEYS
 from pulumi_meet.core import member_fields as members
 from pulumi_meet.core import space_fields as fields
 from pulumi_meet.core.table import Field, Table, pascal
 from pulumi_meet.core.tokens import GET_SPACE, PACKAGE, SPACE, SPACE_MEMBER
-from pulumi_meet.plugin.config import CONFIG_KEYS
 from pulumi_meet.plugin.names import camel_text, names_of
 from pulumi_meet.plugin.records import function_schemas
 

@@ -1,48 +1,51 @@
-"""The plugin's process: the SDK's gRPC server with pulumi-meet's errors as gRPC statuses.
+"""The plugin's process: a gRPC ``ResourceProvider`` server with pulumi-meet's errors as statuses.
 
 ``pulumi-resource-meet <engine address>`` serves :class:`~pulumi_meet.plugin.provider.MeetProvider`
 on 127.0.0.1 and prints the port on stdout, as the engine expects of a plugin.
 ``pulumi-resource-meet --schema`` prints the package schema (the committed ``schema.json``);
 ``--version`` and ``--help`` print the version and what the program is.
 
-Four departures from the SDK's servicer, all small overrides:
+A synchronous ``grpc.server``, not the SDK's asyncio servicer (``pulumi.provider.experimental``):
+every call runs on a thread of the server's pool from start to end, so an operation that blocks
+(a call may wait a minute for quota) holds only its own thread, with no hop from an event loop to
+a worker thread and back, and no ``PropertyValue`` layer between the wire and the operations (the
+two were over a third of the plugin's own time per call). The pool grows with the calls in flight
+(the engine sends up to ``--parallel`` at once), so the engine's ``Cancel`` is always served, and
+stops the calls that wait; the provider bounds the calls to the API.
 
-- Each resource request's ``type`` field (the resource's own type, which the SDK's request
-  objects drop) reaches the provider through
-  :data:`~pulumi_meet.plugin.provider.REQUEST_TYPE`.
-- The resource calls (Check, Diff, Create, Read, Update, Delete) build the SDK's own request
-  objects and answers, but convert property maps with :mod:`pulumi_meet.plugin.wire` (the same
-  values, several times faster than the SDK's ``PropertyValue.unmarshal_map``/``marshal_map``,
-  which were a third of the plugin's own time per call).
+What the engine sees is what the SDK's servicer answered, with four departures:
+
+- A resource request's ``type`` field (the resource's own type, which the SDK's request
+  objects drop) picks its operations, so a room inside a component is served.
 - An operation's :class:`~pulumi_meet.exceptions.MeetError` is answered with the matching gRPC
   status and the error's own message (the SDK would send UNKNOWN with a Python traceback).
 - Read of a resource that is gone answers with NO properties: the engine takes only absent
   properties to mean "deleted", and the SDK always sends a (possibly empty) Struct.
+- DiffConfig answers its change as the enum (the SDK put a bool there: a change read as
+  DIFF_NONE).
 """
 
 from __future__ import annotations
 
-import asyncio
 import importlib.metadata
 import os
 import signal
 import sys
+import threading
 import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 import grpc
 from google.protobuf import empty_pb2
-from pulumi.provider.experimental import provider as provider_api
-from pulumi.provider.experimental.property_value import PropertyValue
-from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime import proto
+from pulumi.runtime.proto import provider_pb2_grpc
 
 import pulumi_meet
 from pulumi_meet import exceptions as errors
+from pulumi_meet.operations.registry import UnknownToken
 from pulumi_meet.plugin.names import camel_text
-from pulumi_meet.plugin.provider import REQUEST_TYPE, UnknownToken
-from pulumi_meet.plugin.wire import marshal_map, unmarshal_map
 
 __all__ = ["MeetServicer", "grpc_status", "installed_version", "main"]
 
@@ -79,16 +82,13 @@ def grpc_status(error: errors.MeetError) -> grpc.StatusCode:
 
 
 def _meet_error(error: BaseException) -> errors.MeetError | None:
-    """The MeetError an exception wraps: the SDK re-raises ours as ``Exception(text)``."""
+    """The MeetError an exception is, or was raised while handling."""
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, errors.MeetError):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
-
-
-_Handler = Callable[[Any, Any], Awaitable[Any]]
 
 
 def installed_version() -> str:
@@ -103,170 +103,72 @@ def installed_version() -> str:
         return pulumi_meet.__version__
 
 
-class MeetServicer(ProviderServicer):
-    """The SDK's servicer, answering pulumi-meet's errors with statuses (see the module doc)."""
+# Most calls at once; threads are started only as calls arrive, and ended when idle.
+_MAX_THREADS: Final = 1024
 
-    async def _guarded(self, handler: _Handler, request: Any, context: Any) -> Any:
-        # The resource's own type, when the engine sends it (every request of a resource has
-        # the field; an older engine leaves it empty). Set in this call's task, read below it.
-        REQUEST_TYPE.set(getattr(request, "type", "") or "")
+
+class MeetServicer(provider_pb2_grpc.ResourceProviderServicer):
+    """The ``ResourceProvider`` service of the plugin, each call on a thread of the server's pool.
+
+    Methods it does not define (Construct, Call, Parameterize, ...) answer UNIMPLEMENTED.
+    """
+
+    def __init__(self, version: str, provider: Any) -> None:
+        self._version = version
+        self._provider = provider
+
+    def _guarded(self, handler: Callable[[Any], Any], request: Any, context: Any) -> Any:
         try:
-            return await handler(request, context)
-        except NotImplementedError:
-            raise
+            return handler(request)
         except Exception as raised:
             error = _meet_error(raised)
-            if error is None:
-                # A bug: UNKNOWN with the traceback in the message, as the SDK answers it.
-                stack = "".join(traceback.format_list(traceback.extract_tb(raised.__traceback__)))
-                raise Exception(f"{raised}:\n{stack}") from raised
-            await context.abort(grpc_status(error), camel_text(str(error)))
+            if error is not None:
+                context.abort(grpc_status(error), camel_text(str(error)))
+            # A bug: UNKNOWN with the traceback in the message, as the SDK's servicer answers it.
+            stack = "".join(traceback.format_list(traceback.extract_tb(raised.__traceback__)))
+            context.abort(grpc.StatusCode.UNKNOWN, f"Unexpected {Exception}: {raised}:\n{stack}")
+            raise  # not reached: abort raises
 
-    async def CheckConfig(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().CheckConfig, request, context)
+    def GetPluginInfo(self, request: Any, context: Any) -> Any:
+        return proto.PluginInfo(version=self._version)
 
-    async def DiffConfig(self, request: Any, context: Any) -> Any:
-        # Not the SDK's: it puts the bool `changes` in the enum field (True reads as DIFF_NONE)
-        # and reads a detailed diff's `inputDiff` where the attribute is `input_diff`.
-        return await self._guarded(self._diff_config, request, context)
+    def GetSchema(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.get_schema, request, context)
 
-    async def _diff_config(self, request: Any, _context: Any) -> Any:
-        diff = await self._provider.diff_config(
-            provider_api.DiffRequest(
-                request.urn,
-                request.id,
-                PropertyValue.unmarshal_map(request.olds),
-                PropertyValue.unmarshal_map(request.news),
-                list(request.ignoreChanges),
-            )
-        )
-        return proto.DiffResponse(
-            changes=proto.DiffResponse.DIFF_SOME if diff.changes else proto.DiffResponse.DIFF_NONE,
-            diffs=diff.diffs,
-            detailedDiff={
-                key: proto.PropertyDiff(
-                    kind=proto.PropertyDiff.Kind.Value(value.kind.name), inputDiff=value.input_diff
-                )
-                for key, value in diff.detailed_diff.items()
-            },
-            hasDetailedDiff=True,
-        )
+    def CheckConfig(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.check_config, request, context)
 
-    async def Configure(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().Configure, request, context)
+    def DiffConfig(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.diff_config, request, context)
 
-    async def Check(self, request: Any, context: Any) -> Any:
-        return await self._guarded(self._check, request, context)
+    def Configure(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.configure, request, context)
 
-    async def _check(self, request: Any, _context: Any) -> Any:
-        answer = await self._provider.check(
-            provider_api.CheckRequest(
-                request.urn,
-                unmarshal_map(request.olds),
-                unmarshal_map(request.news),
-                request.randomSeed,
-            )
-        )
-        failures = [
-            proto.CheckFailure(property=f.property, reason=f.reason) for f in answer.failures or ()
-        ]
-        inputs = marshal_map(answer.inputs) if answer.inputs is not None else None
-        return proto.CheckResponse(inputs=inputs, failures=failures or None)
+    def Check(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.check, request, context)
 
-    async def Diff(self, request: Any, context: Any) -> Any:
-        return await self._guarded(self._diff, request, context)
+    def Diff(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.diff, request, context)
 
-    async def _diff(self, request: Any, _context: Any) -> Any:
-        diff = await self._provider.diff(
-            provider_api.DiffRequest(
-                request.urn,
-                request.id,
-                unmarshal_map(request.olds),
-                unmarshal_map(request.news),
-                list(request.ignoreChanges),
-            )
-        )
-        changes = proto.DiffResponse.DIFF_UNKNOWN
-        if diff.changes is not None:
-            changes = proto.DiffResponse.DIFF_SOME if diff.changes else proto.DiffResponse.DIFF_NONE
-        return proto.DiffResponse(
-            replaces=diff.replaces,
-            stables=diff.stables,
-            deleteBeforeReplace=diff.delete_before_replace,
-            changes=changes,
-            diffs=diff.diffs,
-            detailedDiff={
-                key: proto.PropertyDiff(
-                    kind=proto.PropertyDiff.Kind.Value(value.kind.name), inputDiff=value.input_diff
-                )
-                for key, value in diff.detailed_diff.items()
-            },
-            hasDetailedDiff=True,
-        )
+    def Create(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.create, request, context)
 
-    async def Create(self, request: Any, context: Any) -> Any:
-        return await self._guarded(self._create, request, context)
+    def Read(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.read, request, context)
 
-    async def _create(self, request: Any, _context: Any) -> Any:
-        created = await self._provider.create(
-            provider_api.CreateRequest(
-                request.urn, unmarshal_map(request.properties), request.timeout, request.preview
-            )
-        )
-        return proto.CreateResponse(
-            id=created.resource_id or "", properties=marshal_map(created.properties or {})
-        )
+    def Update(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.update, request, context)
 
-    async def Update(self, request: Any, context: Any) -> Any:
-        return await self._guarded(self._update, request, context)
-
-    async def _update(self, request: Any, _context: Any) -> Any:
-        updated = await self._provider.update(
-            provider_api.UpdateRequest(
-                request.urn,
-                request.id,
-                unmarshal_map(request.olds),
-                unmarshal_map(request.news),
-                timeout=request.timeout,
-                ignore_changes=list(request.ignoreChanges),
-                preview=request.preview,
-            )
-        )
-        return proto.UpdateResponse(properties=marshal_map(updated.properties or {}))
-
-    async def Delete(self, request: Any, context: Any) -> Any:
-        return await self._guarded(self._delete, request, context)
-
-    async def _delete(self, request: Any, _context: Any) -> Any:
-        await self._provider.delete(
-            provider_api.DeleteRequest(
-                request.urn, request.id, unmarshal_map(request.properties), timeout=request.timeout
-            )
-        )
+    def Delete(self, request: Any, context: Any) -> Any:
+        self._guarded(self._provider.delete, request, context)
         return empty_pb2.Empty()
 
-    async def Invoke(self, request: Any, context: Any) -> Any:
-        return await self._guarded(super().Invoke, request, context)
+    def Invoke(self, request: Any, context: Any) -> Any:
+        return self._guarded(self._provider.invoke, request, context)
 
-    async def Read(self, request: Any, context: Any) -> Any:
-        return await self._guarded(self._read, request, context)
-
-    async def _read(self, request: Any, _context: Any) -> Any:
-        found = await self._provider.read(
-            provider_api.ReadRequest(
-                request.urn,
-                request.id,
-                unmarshal_map(request.properties),
-                unmarshal_map(request.inputs),
-            )
-        )
-        if not found.resource_id:
-            return proto.ReadResponse()  # gone: no properties at all
-        return proto.ReadResponse(
-            id=found.resource_id,
-            properties=marshal_map(found.properties or {}),
-            inputs=marshal_map(found.inputs or {}),
-        )
+    def Cancel(self, request: Any, context: Any) -> Any:
+        self._provider.cancel()
+        return empty_pb2.Empty()
 
 
 _USAGE = """\
@@ -306,9 +208,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _serve(args: list[str]) -> None:
-    """The SDK's ``server.main``, serving :class:`MeetServicer`; SIGTERM stops it cleanly too."""
+    """Serve :class:`MeetServicer` until the engine stops the plugin (SIGTERM, or SIGINT)."""
     from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
-    from pulumi.runtime.proto import provider_pb2_grpc
 
     from pulumi_meet.client import progress
     from pulumi_meet.engine_log import EngineLogSink, engine_address_from_argv
@@ -324,22 +225,21 @@ def _serve(args: list[str]) -> None:
     # Waits for quota and retries after faults: in `pulumi up`'s output, through the engine's log.
     progress.install(EngineLogSink(engine))
 
-    async def serve() -> None:
-        server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-        servicer = MeetServicer(args, installed_version(), MeetProvider(), engine)
-        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
-        port = server.add_insecure_port("127.0.0.1:0")
-        await server.start()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(server.stop(1.0)))
-        sys.stdout.write(f"{port}\n")
-        sys.stdout.flush()
-        await server.wait_for_termination()
-
-    asyncio.run(serve())
+    pool = ThreadPoolExecutor(max_workers=_MAX_THREADS, thread_name_prefix="meet-call")
+    server = grpc.server(pool, options=_GRPC_CHANNEL_OPTIONS)
+    servicer = MeetServicer(installed_version(), MeetProvider())
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    sys.stdout.write(f"{port}\n")
+    sys.stdout.flush()
+    stopping.wait()
+    server.stop(1.0).wait()
     # Stopped by the engine (SIGTERM / SIGINT): calls still sleeping between retries or waiting
-    # for quota run on worker threads that interpreter shutdown would join, for up to
+    # for quota run on pool threads that interpreter shutdown would join, for up to
     # meet:maxRetryDurationSeconds. The engine has given up on them; leave now. (Nothing is lost:
     # the emulator and the quota ledger commit per call, and stdio is flushed here.)
     sys.stdout.flush()

@@ -15,14 +15,23 @@ map's items in a ``MappingProxyType``, a list's in a tuple, no dependencies.
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from google.protobuf import struct_pb2
-from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
 
-__all__ = ["marshal_map", "plain_value", "unmarshal_map", "value"]
+__all__ = [
+    "UNKNOWN",
+    "mark_secret",
+    "marshal_map",
+    "plain_value",
+    "read_map",
+    "unmarshal_map",
+    "value",
+    "write_map",
+]
 
 _SIG: Final = rpc._special_sig_key
 _SECRET_SIG: Final = rpc._special_secret_sig
@@ -125,3 +134,126 @@ def plain_value(data: Any) -> PropertyValue:
     if isinstance(data, list | tuple):
         return value(tuple(plain_value(item) for item in data))
     return PropertyValue(data)  # anything else: the SDK's constructor decides
+
+
+# -------------------------------------------------------------------- plain data, no PropertyValue
+#
+# The resource calls need neither the SDK's values nor its request objects: a property map becomes
+# the plain dict the operations read, renamed on the way (camelCase -> snake_case), and the
+# answer's plain dict becomes a Struct, renamed back, in one walk each. Secrets are unwrapped on
+# the way in, and the top-level properties that held one are reported, so that the answer can
+# mark them again; an unknown is the engine's sentinel string either way (what core recognises).
+
+
+def _plain_struct(wire: struct_pb2.Value, names: Mapping[str, str], secrets: list[bool]) -> Any:
+    fields = wire.struct_value.fields
+    signature = fields.get(_SIG)
+    if signature is None:
+        return {names.get(key, key): _plain(item, names, secrets) for key, item in fields.items()}
+    inner = fields.get("value")
+    if signature.string_value == _SECRET_SIG and inner is not None:
+        secrets.append(True)
+        return _plain(inner, names, secrets)
+    # An asset, archive, reference or output value: the SDK reads it, as it always did.
+    from pulumi_meet.plugin.names import rename
+
+    rare = PropertyValue.unmarshal(wire)
+    if rare.contains_secret():
+        secrets.append(True)
+    return rename(_rare_plain(rare), names)
+
+
+def _rare_plain(item: PropertyValue) -> Any:
+    inner = item.value
+    if isinstance(inner, Computed):
+        return UNKNOWN
+    if isinstance(inner, Mapping):
+        return {key: _rare_plain(value) for key, value in inner.items()}
+    if isinstance(inner, tuple):
+        return [_rare_plain(value) for value in inner]
+    return inner
+
+
+def _plain(wire: struct_pb2.Value, names: Mapping[str, str], secrets: list[bool]) -> Any:
+    kind = wire.WhichOneof("kind")
+    if kind in _SCALAR_KINDS:
+        return getattr(wire, kind)
+    if kind == "struct_value":
+        return _plain_struct(wire, names, secrets)
+    if kind == "list_value":
+        return [_plain(item, names, secrets) for item in wire.list_value.values]
+    if kind == "null_value":
+        return None
+    return _rare_plain(PropertyValue.unmarshal(wire))  # raises as the SDK does
+
+
+UNKNOWN: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The engine's unknown value (a preview's output not known yet), as the wire carries it."""
+_NO_NAMES: Final[Mapping[str, str]] = {}
+
+
+def read_map(
+    struct: struct_pb2.Struct, names: Mapping[str, str] = _NO_NAMES
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """A property map as plain data, each key renamed by ``names`` (at every depth), and the
+    top-level properties (as the engine named them) that are, or hold, a secret."""
+    data: dict[str, Any] = {}
+    secret: list[str] = []
+    for key, item in struct.fields.items():
+        found: list[bool] = []
+        data[names.get(key, key)] = _plain(item, names, found)
+        if found:
+            secret.append(key)
+    return data, frozenset(secret)
+
+
+def _wire(data: Any, names: Mapping[str, str]) -> struct_pb2.Value:
+    kind = type(data)
+    if kind is str:
+        wire = _Value(string_value=data)
+    elif kind is dict:
+        fields = {names.get(key, key): _wire(item, names) for key, item in data.items()}
+        wire = _Value(struct_value=_Struct(fields=fields))
+    elif kind is bool:
+        wire = _Value(bool_value=data)
+    elif kind is float or kind is int:
+        wire = _Value(number_value=data)
+    elif data is None:
+        wire = _Value(null_value=struct_pb2.NULL_VALUE)
+    elif kind is list or kind is tuple:
+        wire = _Value(list_value=_ListValue(values=[_wire(item, names) for item in data]))
+    elif isinstance(data, Mapping):
+        wire = _wire(dict(data), names)
+    else:
+        wire = _marshal(plain_value(data))  # anything else: the SDK's constructor decides
+    return wire
+
+
+def _secret(wire: struct_pb2.Value) -> struct_pb2.Value:
+    fields = wire.struct_value.fields if wire.WhichOneof("kind") == "struct_value" else None
+    if fields is not None and _SIG in fields and fields[_SIG].string_value == _SECRET_SIG:
+        return wire  # a secret already
+    envelope = {_SIG: _Value(string_value=_SECRET_SIG), "value": wire}
+    return _Value(struct_value=_Struct(fields=envelope))
+
+
+def write_map(
+    data: Mapping[str, Any],
+    names: Mapping[str, str] = _NO_NAMES,
+    secret: Callable[[str], bool] | None = None,
+) -> struct_pb2.Struct:
+    """Plain data as a property map, each key renamed by ``names`` (at every depth); a top-level
+    property for which ``secret(name)`` (its renamed name) holds is marked secret."""
+    fields = {}
+    for key, item in data.items():
+        name = names.get(key, key)
+        value = _wire(item, names)
+        fields[name] = _secret(value) if secret is not None and secret(name) else value
+    return _Struct(fields=fields)
+
+
+def mark_secret(struct: struct_pb2.Struct, keys: frozenset[str]) -> struct_pb2.Struct:
+    """``struct`` with each of its top-level ``keys`` marked secret (kept as is otherwise)."""
+    return _Struct(
+        fields={key: _secret(item) if key in keys else item for key, item in struct.fields.items()}
+    )

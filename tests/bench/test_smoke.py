@@ -173,7 +173,7 @@ def test_the_plugin_layers_are_measured(quick_run: tuple[Path, dict[str, Any]]) 
     assert set(layers) == {"create", "get", "patch"}
     for split in layers.values():
         assert set(COMPONENTS) <= set(split["cpu"]) and set(COMPONENTS) <= set(split["wall"])
-        assert split["wall"]["http"] > 0 and split["cpu"]["sdk_bridge"] > 0
+        assert split["wall"]["http"] > 0 and split["cpu"]["provider_code"] > 0
         assert split["wall"]["servicer"] >= split["wall"]["http"]
 
 

@@ -3,6 +3,7 @@ reported with their reason and left out; progress on and off a terminal."""
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import re
@@ -14,8 +15,10 @@ from typing import Any
 
 import yaml
 
-from pulumi_meet.cli.adopt_csv import _owner_by_owner, read_rows
+from pulumi_meet.cli.adopt import AdoptedMember, AdoptedRoom
+from pulumi_meet.cli.adopt_csv import _Adopted, _owner_by_owner, read_rows, render
 from pulumi_meet.dynamic.providers import SpaceProvider
+from pulumi_meet.plugin.names import to_camel
 from tests.cli.conftest import Result, Rooms
 from tests.cli.test_adopt import SPACE_TYPE, _expected_config, _program
 from tests.control import Control
@@ -223,3 +226,88 @@ def test_progress_is_a_bar_on_a_terminal(
     assert re.search(r"\[#*-*\] \d+/12 rooms resolved · spaces\.get ", text)
     assert "pulumi-meet: adopted 12 of 12 rooms" in text
     assert out.count("meet.Space(") == 12
+
+
+# ------------------------------------------------------------------ the YAML program, offline
+
+
+def _adopted(rows_text: str, rooms: list[AdoptedRoom]) -> list[_Adopted]:
+    rows, problems = read_rows(io.StringIO(rows_text))
+    assert problems == []
+    return [_Adopted(row, room) for row, room in zip(rows, rooms, strict=True)]
+
+
+def test_the_yaml_program_reads_back_as_the_rooms_whatever_their_values_look_like() -> None:
+    # Values a hand-written YAML gets wrong: words YAML 1.1 reads as booleans, a number-like
+    # resource name, a note with YAML syntax in it, characters beyond the BMP.
+    adopted = _adopted(
+        f"abc-mnop-xyz,{LEAD},123\nspaces/Xy7,{OPS},yes\n",
+        [
+            AdoptedRoom(
+                "spaces/AAA",
+                "abc-mnop-xyz",
+                {
+                    "moderation": "ON",
+                    "artifact_config": {"recording_config": {"auto_recording_generation": "OFF"}},
+                },
+                ("not adopted: config.x: {a: [b]} # \U0001f600 'quoted'",),
+                (AdoptedMember("spaces/AAA/members/m1", "yes@example.com", "COHOST"),),
+            ),
+            AdoptedRoom("spaces/Xy7", "xyz-abcd-efg", {}),
+        ],
+    )
+    text = render(adopted, "yaml")
+    document = yaml.safe_load(text)
+    assert document["resources"] == {
+        "123": {
+            "type": "meet:index:Space",
+            "properties": {
+                "adopt": "spaces/AAA",
+                "owner": LEAD,
+                "deletionPolicy": "ABANDON",
+                "config": {
+                    "moderation": "ON",
+                    "artifactConfig": {"recordingConfig": {"autoRecordingGeneration": "OFF"}},
+                },
+            },
+        },
+        "123-yes-example-com": {
+            "type": "meet:index:SpaceMember",
+            "properties": {
+                "space": "${123.name}",
+                "owner": "${123.owner}",
+                "email": "yes@example.com",
+                "role": "COHOST",
+                "adopt": "spaces/AAA/members/m1",
+            },
+            "options": {"retainOnDelete": True},
+        },
+        "yes": {
+            "type": "meet:index:Space",
+            "properties": {"adopt": "spaces/Xy7", "owner": OPS, "deletionPolicy": "ABANDON"},
+        },
+    }
+    assert list(document["resources"]) == ["123", "123-yes-example-com", "yes"]  # CSV order
+    assert list(document["resources"]["123"]["properties"]) == [
+        "adopt",
+        "owner",
+        "deletionPolicy",
+        "config",
+    ]
+    # The banners and the note stay comments, each before what it is about.
+    note = "  # not adopted: config.x: {a: [b]} # \U0001f600 'quoted'\n"
+    assert text.index(f"  # ---- {LEAD}: 1 room\n") < text.index(note) < text.index("spaces/AAA")
+    assert text.index("spaces/AAA/members/m1") < text.index(f"  # ---- {OPS}: 1 room\n")
+    assert text.index(f"  # ---- {OPS}: 1 room\n") < text.index("spaces/Xy7")
+
+
+def test_the_yaml_config_is_the_plugins_camel_case_of_the_config_input() -> None:
+    config = {
+        "access_type": "TRUSTED",
+        "entry_point_access": "ALL",
+        "moderation_restrictions": {"chat_restriction": "HOSTS_ONLY"},
+        "artifact_config": {"transcription_config": {"auto_transcription_generation": "ON"}},
+    }
+    adopted = _adopted(f"abc-mnop-xyz,{LEAD}\n", [AdoptedRoom("spaces/A", "abc-mnop-xyz", config)])
+    document = yaml.safe_load(render(adopted, "yaml"))
+    assert document["resources"]["abc-mnop-xyz"]["properties"]["config"] == to_camel(config)

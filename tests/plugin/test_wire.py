@@ -20,10 +20,13 @@ def test_wire_agrees_with_the_sdk_in_a_fresh_interpreter() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    # Not imported here (see above): the four cases, by name.
+    # Not imported here (see above): the cases, by name.
     assert done.stdout.split("passed: ")[1:] == [
         "test_unmarshal_and_marshal_agree_with_the_sdk\n",
         "test_plain_values_are_the_sdks_values\n",
         "test_values_are_stored_as_the_sdk_stores_them\n",
         "test_what_the_wire_rarely_carries_goes_through_the_sdk\n",
+        "test_plain_maps_are_what_the_sdks_values_gave\n",
+        "test_plain_maps_are_written_as_the_sdk_wrote_them\n",
+        "test_marking_secret_keeps_what_is_secret\n",
     ]

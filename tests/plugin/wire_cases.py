@@ -1,4 +1,5 @@
-"""The cases of tests/plugin/test_wire.py, run in a fresh interpreter (``python -m``).
+"""The cases of tests/plugin/test_wire.py, run in a fresh interpreter (``python -m``): the
+plugin's property maps are what the SDK's ``PropertyValue`` functions give.
 
 ``pulumi.provider`` registers its own ``google.rpc.Status`` in protobuf's default pool, which
 fails once google-apps-meet's (the fidelity tests') is there: the plugin imports it in its own
@@ -17,8 +18,7 @@ from hypothesis import strategies as st
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
 
-from pulumi_meet.plugin import wire
-from pulumi_meet.plugin.provider import property_value
+from pulumi_meet.plugin import names, wire
 
 _SIG, _SECRET = rpc._special_sig_key, rpc._special_secret_sig
 
@@ -85,7 +85,7 @@ def _sdk_value(value: Any) -> PropertyValue:
 @settings(max_examples=300, deadline=None)
 @given(_plain)
 def test_plain_values_are_the_sdks_values(data: Any) -> None:
-    ours = property_value(data)
+    ours = wire.plain_value(data)
     assert ours == _sdk_value(data)
     assert ours.type == _sdk_value(data).type
     assert wire.marshal_map({"v": ours}) == PropertyValue.marshal_map({"v": _sdk_value(data)})
@@ -119,11 +119,74 @@ def test_what_the_wire_rarely_carries_goes_through_the_sdk() -> None:
         wire.marshal_map({"c": PropertyValue(Computed())})  # the SDK cannot send it either
 
 
+def _sdk_plain(value: PropertyValue) -> Any:
+    """Plain data of an SDK value, as the plugin read its values through the SDK."""
+    inner = value.value
+    if isinstance(inner, Computed):
+        return rpc.UNKNOWN
+    if isinstance(inner, types.MappingProxyType | dict):
+        return {key: _sdk_plain(item) for key, item in inner.items()}
+    if isinstance(inner, tuple):
+        return [_sdk_plain(item) for item in inner]
+    return inner
+
+
+_named = st.sampled_from(
+    ["accessType", "moderationRestrictions", "config", "x", "entryPointAccess"]
+)
+_keyed_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(_named, st.text(max_size=4)), inner, max_size=4),
+        inner.map(_secret),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.one_of(_named, st.text(max_size=4)), _keyed_values, max_size=5))
+def test_plain_maps_are_what_the_sdks_values_gave(data: dict[str, Any]) -> None:
+    struct = _struct(data)
+    theirs = PropertyValue.unmarshal_map(struct)
+    plain, secret = wire.read_map(struct, names.TO_SNAKE)
+    assert plain == names.to_snake({key: _sdk_plain(item) for key, item in theirs.items()})
+    assert secret == {key for key, item in theirs.items() if item.contains_secret()}
+    assert wire.read_map(struct) == ({k: _sdk_plain(v) for k, v in theirs.items()}, secret)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.one_of(_named, st.text(max_size=4)), _plain, max_size=5), st.data())
+def test_plain_maps_are_written_as_the_sdk_wrote_them(data: dict[str, Any], draw: Any) -> None:
+    camel = names.to_camel(data)
+    secret = frozenset(draw.draw(st.sets(st.sampled_from(sorted(camel) or [""]))))
+    theirs = PropertyValue.marshal_map(
+        {key: _sdk_value(item).with_secret(key in secret) for key, item in camel.items()}
+    )
+    assert wire.write_map(names.to_snake(camel), names.TO_CAMEL, secret.__contains__) == theirs
+    assert wire.write_map(camel) == PropertyValue.marshal_map(
+        {key: _sdk_value(item) for key, item in camel.items()}
+    )
+
+
+def test_marking_secret_keeps_what_is_secret() -> None:
+    struct = _struct({"a": "x", "b": _secret("y"), "c": {"d": _secret(1.0)}})
+    marked = wire.mark_secret(struct, frozenset({"a", "b", "c"}))
+    theirs = PropertyValue.unmarshal_map(struct)
+    assert marked == PropertyValue.marshal_map(
+        {key: value.with_secret(True) for key, value in theirs.items()}
+    )
+
+
 CASES = (
     test_unmarshal_and_marshal_agree_with_the_sdk,
     test_plain_values_are_the_sdks_values,
     test_values_are_stored_as_the_sdk_stores_them,
     test_what_the_wire_rarely_carries_goes_through_the_sdk,
+    test_plain_maps_are_what_the_sdks_values_gave,
+    test_plain_maps_are_written_as_the_sdk_wrote_them,
+    test_marking_secret_keeps_what_is_secret,
 )
 
 
