@@ -50,6 +50,7 @@ from pulumi_meet.pacing.ledger import Ledger
 from pulumi_meet.pacing.quota import QuotaBucket, quota_project
 
 __all__ = [
+    "CREATE_REUSE_IDLE_SECONDS",
     "LOOPBACK_REFUSED_SECONDS",
     "ApiMethod",
     "CallContext",
@@ -58,6 +59,15 @@ __all__ = [
 ]
 
 _LOGGER = logging.getLogger("pulumi_meet")
+CREATE_REUSE_IDLE_SECONDS = 2.0
+"""A create goes out on this thread's pooled connection only if that connection carried an
+answer less than this ago; otherwise on a new one. The race a create must not meet is the server
+closing an idle keep-alive connection just as the request leaves (the request is lost, yet looks
+sent: CreateOutcomeUnknown). Servers and proxies close idle connections after 5 s at the soonest
+(Apache's default; nginx 75 s, Google's front ends minutes), and urllib3 already discards a
+connection whose close has arrived, so a connection idle under 2 s meets only the failure a new
+connection meets too: a server going down mid-request. A batch of creates, one after another,
+so pays one connection instead of one each (over TLS, a handshake per create)."""
 LOOPBACK_REFUSED_SECONDS = 2.0
 """How long a refused connection to a loopback address is retried. Nothing listening on this
 machine is not a flaky network: an emulator being restarted comes back within this, a wrong
@@ -296,10 +306,10 @@ class Transport:
 
     def _send(self, request: _Request) -> requests.Response:
         session = self._session()
-        if request.method.creates:
+        if request.method.creates and not self._connection_is_fresh():
             # A pooled keep-alive connection the server is closing at this very moment fails
             # like a dropped answer, which for a create would mean CreateOutcomeUnknown.
-            # A fresh connection fails, if at all, before anything is sent.
+            # A new connection fails, if at all, before anything is sent.
             for adapter in session.adapters.values():
                 adapter.close()
         try:
@@ -310,6 +320,7 @@ class Transport:
                 json=dict(request.body) if request.body is not None else None,
                 timeout=self._timeout,
             )
+            self._local.answered_at = self._clock()
             return response
         except google.auth.exceptions.GoogleAuthError as error:
             # Raised while obtaining a token: the API request itself was never sent.
@@ -328,6 +339,12 @@ class Transport:
             what = "connection dropped" if sent else "connection failed"
             description = f"{what} ({type(error).__name__})"
             raise SendFailure(description, sent=sent, refused=refused(error)) from None
+
+    def _connection_is_fresh(self) -> bool:
+        """Whether this thread's pooled connection carried an answer under
+        `CREATE_REUSE_IDLE_SECONDS` ago (so a create may go out on it)."""
+        answered_at: float | None = getattr(self._local, "answered_at", None)
+        return answered_at is not None and self._clock() - answered_at < CREATE_REUSE_IDLE_SECONDS
 
     def _raise_if_unreachable(self, error: BaseException, request: _Request) -> None:
         """A host that does not resolve or cannot speak TLS: no retry would help, say so now.

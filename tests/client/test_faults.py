@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +13,11 @@ import pytest
 from pulumi_meet import exceptions
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
-from pulumi_meet.client.state import ClientState
+from pulumi_meet.client.state import ClientState, use_state
+from pulumi_meet.client.transport import CREATE_REUSE_IDLE_SECONDS
 from pulumi_meet.emulator import Emulator
 from tests.client.conftest import emulator_settings
+from tests.clock import FakeClock
 from tests.control import Control
 
 
@@ -176,17 +180,58 @@ def test_token_endpoint_faults_are_retried(
     assert statuses(control, "spaces.create") == [200]
 
 
-def test_creates_always_use_a_fresh_connection(
+def _new_connections(caplog: pytest.LogCaptureFixture) -> int:
+    return len([r for r in caplog.records if "Starting new" in r.getMessage()])
+
+
+def test_a_create_goes_out_on_a_connection_that_answered_moments_ago(
     emulator: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import logging
-
     client = get_client(emulator_settings(emulator))
     name = client.create_space({})["name"]
     caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
     caplog.clear()
     client.get_space(name)
-    client.get_space(name)
-    assert not [r for r in caplog.records if "Starting new" in r.getMessage()]  # kept alive
     client.create_space({})
-    assert len([r for r in caplog.records if "Starting new" in r.getMessage()]) == 1
+    client.create_space({})
+    assert _new_connections(caplog) == 0
+
+
+def test_a_create_after_an_idle_spell_goes_out_on_a_new_connection(
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock(1000.0)
+    with use_state(ClientState(clock=clock, sleep=clock.sleep)):
+        client = get_client(emulator_settings(emulator))
+        name = client.create_space({})["name"]
+        caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
+        caplog.clear()
+        clock.now += CREATE_REUSE_IDLE_SECONDS - 0.01
+        client.create_space({})
+        assert _new_connections(caplog) == 0
+        clock.now += CREATE_REUSE_IDLE_SECONDS
+        client.get_space(name)  # reads and patches keep the connection whatever its age
+        assert _new_connections(caplog) == 0
+        clock.now += CREATE_REUSE_IDLE_SECONDS
+        client.create_space({})
+        assert _new_connections(caplog) == 1
+
+
+def test_a_create_right_after_the_server_cut_the_connection_is_made_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server closed the pooled connection (here: restarted) moments after an answer: the
+    create does not go out on the dead connection, nor is it reported as of unknown outcome."""
+    database = tmp_path / "emulator.db"
+    with Emulator(db=database) as first:
+        client = get_client(emulator_settings(first))
+        name = client.create_space({})["name"]
+        port = first.port
+    with Emulator(db=database, port=port) as second:
+        caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
+        caplog.clear()
+        client.create_space({})
+        dropped = [r for r in caplog.records if "Resetting dropped connection" in r.getMessage()]
+        assert len(dropped) == 1  # urllib3 saw the close before sending; the create went anew
+        assert len(Control(second).spaces()) == 2
+        assert client.get_space(name)["name"] == name
