@@ -1,6 +1,7 @@
 """A hostile stand-in for an emulator: a tiny HTTP server on loopback that records every byte.
 
 Whoever opens the port ``MEET_EMULATOR_HOST`` names first receives what the client sends there.
+It also serves as an HTTP proxy (it answers requests sent in proxy form the same way).
 This one answers like an emulator that wants secrets: it claims every credential is its own
 (forged proofs), mints tokens for anyone, and serves every Meet call, so the client goes as far
 as it would against a real emulator. Tests then search `Listener.received` for secrets.
@@ -38,6 +39,15 @@ def _answer(path: str) -> dict[str, Any]:
     return _SPACE
 
 
+def _origin_form(target: str) -> str:
+    """The path of a request target, also when a client sent it to us as its proxy
+    (``GET http://host:port/path``)."""
+    if "://" not in target:
+        return target
+    _, _, rest = target.partition("://")
+    return "/" + rest.partition("/")[2]
+
+
 class _Handler(socketserver.StreamRequestHandler):
     server: _Server
 
@@ -57,7 +67,8 @@ class _Handler(socketserver.StreamRequestHandler):
             body = self.rfile.read(length) if length else b""
             with self.server.lock:
                 self.server.received.append(head + body)
-            path = head.split(b" ", 2)[1].decode("latin-1") if b" " in head else "/"
+            target = head.split(b" ", 2)[1].decode("latin-1") if b" " in head else "/"
+            path = _origin_form(target)
             payload = json.dumps(_answer(path)).encode()
             self.wfile.write(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"

@@ -24,7 +24,6 @@ import requests
 import requests.adapters
 from google.auth.transport.requests import AuthorizedSession
 
-from pulumi_meet._version import __version__
 from pulumi_meet.client import auth as _auth
 from pulumi_meet.client import cancellation, progress
 from pulumi_meet.client._api_errors import (
@@ -35,6 +34,7 @@ from pulumi_meet.client._api_errors import (
 from pulumi_meet.client._api_errors import outcome_unknown as _outcome_unknown
 from pulumi_meet.client._api_errors import throttled_scope as _throttled_scope
 from pulumi_meet.client._failures import SendFailure, refused, unreachable, was_sent
+from pulumi_meet.client._session import api_session
 from pulumi_meet.client.retry import (
     CREATE_SAFE_STATUSES,
     RETRYABLE_STATUSES,
@@ -155,15 +155,8 @@ class Transport:
     def _session(self) -> AuthorizedSession:
         session: AuthorizedSession | None = getattr(self._local, "session", None)
         if session is None:
-            credentials = self.authorization().credentials
-            session = AuthorizedSession(credentials, max_refresh_attempts=1)
-            # Which client and version made a call, in Google's logs and the emulator's.
-            underlying = str(session.headers.get("User-Agent") or "")
-            session.headers["User-Agent"] = f"pulumi-meet/{__version__} {underlying}".rstrip()
-            # No resend below us: the retry loop here decides, creates included.
-            adapter = requests.adapters.HTTPAdapter(max_retries=0)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
+            authorization = self.authorization()
+            session = api_session(authorization.credentials, authorization.endpoints.api)
             self._local.session = session
         return session
 
