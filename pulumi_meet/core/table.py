@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Final
 
 __all__ = ["Field", "Mutability", "Table", "pascal"]
@@ -83,37 +84,37 @@ class Field:
     python_type: str = ""
     """The input's type as the docs show it for Python, when not derived (``str``, an enum)."""
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The top-level property the row belongs to (``config`` for every config leaf)."""
         return self.path[0]
 
-    @property
+    @cached_property
     def property_path(self) -> str:
         """The dotted snake_case path, as named in check failures (``config.access_type``)."""
         return ".".join(self.path)
 
-    @property
+    @cached_property
     def mask_path(self) -> str:
         """The dotted camelCase path, as named in an ``updateMask`` (``config.accessType``)."""
         return ".".join(self.api_path)
 
-    @property
+    @cached_property
     def allowed_values(self) -> tuple[str, ...]:
         """The accepted enum names (empty for a free string)."""
         return tuple(str(member.value) for member in self.enum) if self.enum else ()
 
-    @property
+    @cached_property
     def is_api(self) -> bool:
         """Whether the row is a field of the API's resource."""
         return self.mutability not in _NOT_API
 
-    @property
+    @cached_property
     def is_input(self) -> bool:
         """Whether the user may set the row."""
         return self.mutability in _SETTABLE or self.mutability is Mutability.INPUT
 
-    @property
+    @cached_property
     def is_output(self) -> bool:
         """Whether the row is in the resource's outputs."""
         return self.mutability is not Mutability.INPUT or self.echoed
@@ -161,12 +162,12 @@ class Table:
 
     # ---------------------------------------------------------------- groups of rows
 
-    @property
+    @cached_property
     def api_fields(self) -> tuple[Field, ...]:
         """The rows that are fields of the API, in the API's order."""
         return tuple(row for row in self.rows if row.is_api)
 
-    @property
+    @cached_property
     def settable(self) -> tuple[Field, ...]:
         """The API fields the user may set (for a Space: the leaves of ``SpaceConfig``)."""
         return tuple(row for row in self.rows if row.is_api and row.is_input)
@@ -204,55 +205,55 @@ class Table:
 
     # ---------------------------------------------------------------- names
 
-    @property
+    @cached_property
     def input_names(self) -> tuple[str, ...]:
         """The top-level inputs, in the rows' order."""
         return _unique(row.name for row in self.rows if row.is_input)
 
-    @property
+    @cached_property
     def api_output_names(self) -> tuple[str, ...]:
         """The top-level outputs that come from the API (``name``, ``meeting_uri``, ``config``…)."""
         return _unique(row.name for row in self.rows if row.is_api)
 
-    @property
+    @cached_property
     def echo_names(self) -> tuple[str, ...]:
         """The outputs beside the API's: recorded values and echoed inputs."""
         return _unique(row.name for row in self.rows if row.is_output and not row.is_api)
 
-    @property
+    @cached_property
     def output_names(self) -> tuple[str, ...]:
         """Every top-level output, in the rows' order."""
         return _unique(row.name for row in self.rows if row.is_output)
 
-    @property
+    @cached_property
     def schema_output_names(self) -> tuple[str, ...]:
         """The outputs of the package schema: every output but the internal echoes."""
         return _unique(row.name for row in self.rows if row.is_output and not row.internal)
 
-    @property
+    @cached_property
     def present_names(self) -> tuple[str, ...]:
         """The API's outputs every answer carries."""
         return _unique(row.name for row in self.rows if row.is_api and row.always_present)
 
-    @property
+    @cached_property
     def recorded_names(self) -> tuple[str, ...]:
         """The outputs beside the API's that every state holds."""
         return _unique(
             row.name for row in self.rows if row.is_output and not row.is_api and row.always_present
         )
 
-    @property
+    @cached_property
     def required_output_names(self) -> tuple[str, ...]:
         """Every output each state holds, in the outputs' order (the schema's ``required``)."""
         present = {*self.present_names, *self.recorded_names}
         return tuple(name for name in self.output_names if name in present)
 
-    @property
+    @cached_property
     def replacing_inputs(self) -> tuple[str, ...]:
         """The inputs whose change replaces the resource, in the rows' order."""
         return _unique(row.name for row in self.rows if row.is_input and row.replaces)
 
-    @property
+    @cached_property
     def required_inputs(self) -> tuple[str, ...]:
         """The inputs that must be set."""
         return _unique(row.name for row in self.rows if row.is_input and row.required)

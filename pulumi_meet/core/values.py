@@ -29,8 +29,16 @@ UNKNOWN: Final = _UNKNOWN_SENTINEL
 _MISSING: Final = object()
 
 
+_PLAIN_KINDS: Final = frozenset({dict, list, tuple, int, float, bool, type(None)})
+
+
 def is_unknown(value: object) -> bool:
     """Whether ``value`` is a preview-time unknown (``pulumi.output.Unknown`` or its wire form)."""
+    kind = type(value)
+    if kind is str:
+        return value == _UNKNOWN_SENTINEL
+    if kind in _PLAIN_KINDS:  # JSON's own types, most of what is asked: no Unknown
+        return False
     if isinstance(value, str):
         return value == _UNKNOWN_SENTINEL
     # No Unknown can exist unless pulumi.output was imported: avoid importing pulumi for this.
@@ -45,6 +53,11 @@ def get_path(data: object, path: Sequence[str]) -> Any:
     """
     current: object = data
     for key in path:
+        if type(current) is dict:  # the common case, without the ABC check below
+            current = current.get(key)
+            if current is None:
+                return _MISSING
+            continue
         if is_unknown(current):
             return current
         if not isinstance(current, Mapping) or current.get(key) is None:

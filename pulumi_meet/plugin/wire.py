@@ -149,7 +149,8 @@ def _plain_struct(wire: struct_pb2.Value, names: Mapping[str, str], secrets: lis
     fields = wire.struct_value.fields
     signature = fields.get(_SIG)
     if signature is None:
-        return {names.get(key, key): _plain(item, names, secrets) for key, item in fields.items()}
+        # Keys, then `fields[key]`: the map's `items()` is the ABC's generator, in Python.
+        return {names.get(key, key): _plain(fields[key], names, secrets) for key in fields}
     inner = fields.get("value")
     if signature.string_value == _SECRET_SIG and inner is not None:
         secrets.append(True)
@@ -176,12 +177,15 @@ def _rare_plain(item: PropertyValue) -> Any:
 
 def _plain(wire: struct_pb2.Value, names: Mapping[str, str], secrets: list[bool]) -> Any:
     kind = wire.WhichOneof("kind")
-    if kind in _SCALAR_KINDS:
-        return getattr(wire, kind)
+    # The kinds in the order a room's properties hold them most.
+    if kind == "string_value":
+        return wire.string_value
     if kind == "struct_value":
         return _plain_struct(wire, names, secrets)
     if kind == "list_value":
         return [_plain(item, names, secrets) for item in wire.list_value.values]
+    if kind in _SCALAR_KINDS:  # a number or a bool
+        return getattr(wire, kind)
     if kind == "null_value":
         return None
     return _rare_plain(PropertyValue.unmarshal(wire))  # raises as the SDK does
@@ -199,9 +203,10 @@ def read_map(
     top-level properties (as the engine named them) that are, or hold, a secret."""
     data: dict[str, Any] = {}
     secret: list[str] = []
-    for key, item in struct.fields.items():
+    fields = struct.fields
+    for key in fields:
         found: list[bool] = []
-        data[names.get(key, key)] = _plain(item, names, found)
+        data[names.get(key, key)] = _plain(fields[key], names, found)
         if found:
             secret.append(key)
     return data, frozenset(secret)
