@@ -22,9 +22,11 @@ capacity, and each full window without another 429 doubles it back.
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,7 +38,7 @@ _MIN_CAPACITY_FACTOR = 1 / 16
 _POLL_SECONDS = 0.05  # re-check interval while every admitted request is still in flight
 
 
-@dataclass
+@dataclass(eq=False)  # entries are told apart by identity (two may finish at the same time)
 class _Entry:
     finished_at: float | None = None  # None while the request is in flight
 
@@ -80,7 +82,11 @@ class SlidingWindowLimiter:
         self._margin = margin_seconds
         self._clock = clock
         self._lock = threading.Lock()
-        self._entries: list[_Entry] = []
+        # The window's log, kept so that each call costs O(1): the requests in flight, and the
+        # answered ones in the order of their answers (so those that left the window are always
+        # at the front). A scan of one list per call cost 0.1 ms with a thousand entries.
+        self._in_flight: set[_Entry] = set()
+        self._finished: deque[_Entry] = deque()
         self._blocked_until = -math.inf
         self._factor = 1.0
         self._last_adjusted = -math.inf
@@ -103,7 +109,7 @@ class SlidingWindowLimiter:
             self._prune(now)
             if now < self._blocked_until:
                 return 0
-            return max(0, self.effective_capacity - len(self._entries))
+            return max(0, self.effective_capacity - self._count_in_window())
 
     def admit_now(self) -> Admission:
         """Count a request without waiting; the caller (the `Pacer`) checked `wait_seconds`."""
@@ -113,14 +119,17 @@ class SlidingWindowLimiter:
     def _room(self, now: float) -> float:
         self._recover(now)
         self._prune(now)
-        if now >= self._blocked_until and len(self._entries) < self.effective_capacity:
+        if now >= self._blocked_until and self._count_in_window() < self.effective_capacity:
             return 0.0
         return self._wait_seconds(now)
 
     def _count(self) -> Admission:
         entry = _Entry()
-        self._entries.append(entry)
+        self._in_flight.add(entry)
         return Admission(self, entry)
+
+    def _count_in_window(self) -> int:
+        return len(self._in_flight) + len(self._finished)
 
     def report_throttled(self, retry_after: float | None) -> None:
         """A 429 arrived despite pacing: pause the bucket and lower the rate for a while."""
@@ -137,12 +146,28 @@ class SlidingWindowLimiter:
 
     def _finish(self, entry: _Entry) -> None:
         with self._lock:
-            if entry.finished_at is None:
-                entry.finished_at = self._clock()
+            if entry.finished_at is not None or entry not in self._in_flight:
+                return  # answered already, or refused (a 429 left the window)
+            self._in_flight.discard(entry)
+            entry.finished_at = self._clock()
+            if self._finished and entry.finished_at < self._last_finished_at():
+                # A clock that went back (a test's): keep the answers in order all the same.
+                stamps = [e.finished_at or 0.0 for e in self._finished]
+                self._finished.insert(bisect.bisect_right(stamps, entry.finished_at), entry)
+            else:
+                self._finished.append(entry)
+
+    def _last_finished_at(self) -> float:
+        last = self._finished[-1].finished_at
+        return last if last is not None else -math.inf
 
     def _forget(self, entry: _Entry) -> None:
         with self._lock:
-            self._entries = [e for e in self._entries if e is not entry]
+            if entry in self._in_flight:
+                self._in_flight.discard(entry)
+            elif entry.finished_at is not None:
+                # Rare (a 429 answered after `done`): the one O(n) path.
+                self._finished = deque(e for e in self._finished if e is not entry)
 
     def _recover(self, now: float) -> None:
         if self._factor < 1.0 and now - self._last_adjusted >= self.window_seconds:
@@ -151,21 +176,21 @@ class SlidingWindowLimiter:
 
     def _prune(self, now: float) -> None:
         horizon = now - self.window_seconds - self._margin
-        self._entries = [
-            e for e in self._entries if e.finished_at is None or e.finished_at > horizon
-        ]
+        finished = self._finished
+        while finished and (finished[0].finished_at or 0.0) <= horizon:
+            finished.popleft()
 
     def _wait_seconds(self, now: float) -> float:
         if now < self._blocked_until:
             return self._blocked_until - now
-        finished = [e.finished_at for e in self._entries if e.finished_at is not None]
-        if len(self._entries) - len(finished) >= self.effective_capacity or not finished:
+        finished = self._finished
+        if len(self._in_flight) >= self.effective_capacity or not finished:
             return _POLL_SECONDS
         # Enough entries must leave the window to get under the capacity: the k-th oldest.
-        excess = len(self._entries) - self.effective_capacity
-        finished.sort()
+        excess = self._count_in_window() - self.effective_capacity
         index = min(excess, len(finished) - 1)
-        return max(_POLL_SECONDS / 5, finished[index] + self.window_seconds + self._margin - now)
+        frees_at = finished[index].finished_at or 0.0
+        return max(_POLL_SECONDS / 5, frees_at + self.window_seconds + self._margin - now)
 
 
 class Limiters:

@@ -153,7 +153,34 @@ def test_threads_share_one_limiter(fake: FakeClock) -> None:
     for thread in threads:
         thread.join(timeout=5)
     assert sorted(admitted) == [0, 1, 2, 3, 4]
-    assert len(limiter._entries) == 5
+    assert limiter.free_slots() == 0  # all five still in flight
+
+
+def test_answers_leave_the_window_behind_a_request_still_in_flight(fake: FakeClock) -> None:
+    """The log is ordered by answer, not by admission: a slow first call holds only itself."""
+    limiter = make(fake, capacity=3, window=60.0)
+    slow = acquire(limiter, fake.sleep)
+    for _ in range(2):
+        acquire(limiter, fake.sleep).done()
+    assert limiter.free_slots() == 0
+    fake.now += 61.0
+    assert limiter.free_slots() == 2
+    slow.done()
+    assert limiter.free_slots() == 2
+    fake.now += 61.0
+    assert limiter.free_slots() == 3
+
+
+def test_the_wait_is_until_the_oldest_answer_leaves(fake: FakeClock) -> None:
+    limiter = make(fake, capacity=2, window=60.0)
+    first = acquire(limiter, fake.sleep)
+    fake.now += 5.0
+    second = acquire(limiter, fake.sleep)
+    fake.now += 5.0
+    second.done()  # answered first, at 10 s
+    fake.now += 5.0
+    first.done()  # at 15 s
+    assert limiter.wait_seconds() == pytest.approx(60.0 + 0.1 - 5.0)  # second's, at 10 s
 
 
 def test_a_refused_request_leaves_the_window(fake: FakeClock) -> None:
