@@ -137,6 +137,7 @@ class Transport:
         self._authorization: _auth.Authorization | None = None
         self._project_label: str | None = None
         self._local = threading.local()
+        self._quota_calls: dict[QuotaBucket, _pacer.QuotaCall] = {}
 
     def authorization(self) -> _auth.Authorization:
         """Resolve the credentials (first call only; raises ConfigurationError early)."""
@@ -161,7 +162,14 @@ class Transport:
         return session
 
     def _quota_call(self, bucket: QuotaBucket) -> _pacer.QuotaCall:
-        """What a call of `bucket` spends: its user's and its project's quota."""
+        """What a call of `bucket` spends: its user's and its project's quota (built once per
+        bucket: the pacer's plans are keyed by it, and it never changes for one transport)."""
+        made = self._quota_calls.get(bucket)
+        if made is None:
+            made = self._quota_calls[bucket] = self._new_quota_call(bucket)
+        return made
+
+    def _new_quota_call(self, bucket: QuotaBucket) -> _pacer.QuotaCall:
         authorization = self.authorization()
         return _pacer.QuotaCall(
             endpoint=authorization.endpoints.api,
