@@ -117,7 +117,8 @@ def _create_private(path: Path) -> None:
 class SqliteLedger(Ledger):
     """One process's connection to the ledger file; thread-safe (one transaction at a time).
 
-    `clock` gives the times written (wall-clock; tests inject their own). A file that fails
+    `clock` gives the times written (wall-clock; tests inject their own); `flush_after_seconds`
+    bounds how long a stamp waits for a transaction (see `FLUSH_BOUND_SECONDS`). A file that fails
     mid-run (a vanished or read-only disk) is reported once through `on_failure`; from then on
     it admits every call, and pacing covers this process only.
     """
@@ -129,6 +130,7 @@ class SqliteLedger(Ledger):
         margin_seconds: float = 0.1,
         clock: Callable[[], float] = time.time,
         on_failure: Callable[[str], None] | None = None,
+        flush_after_seconds: float = FLUSH_BOUND_SECONDS,
     ) -> None:
         self.path = Path(path)
         self.description = f"the quota ledger {self.path}"
@@ -153,7 +155,7 @@ class SqliteLedger(Ledger):
                 "DELETE FROM calls WHERE finished IS NOT NULL AND finished < ?",
                 (self._clock() - _KEEP_SECONDS,),
             )
-        self._stamps = PendingStamps(self)
+        self._stamps = PendingStamps(self, flush_after_seconds)
         # The connection, not the ledger: a ledger dropped without close() still writes its
         # stamps when it is collected.
         self._finalizer = weakref.finalize(self, _orphaned, self._db, self._lock, self._stamps)
