@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
@@ -80,4 +81,5 @@ def stamp(path: str, then: str) -> None:
 
 if __name__ == "__main__":
     mode, *arguments = sys.argv[1:]
-    {"create": create, "hold": hold, "stamp": stamp}[mode](*arguments)
+    modes: dict[str, Callable[..., None]] = {"create": create, "hold": hold, "stamp": stamp}
+    modes[mode](*arguments)
