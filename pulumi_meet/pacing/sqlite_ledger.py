@@ -205,7 +205,10 @@ class SqliteLedger(Ledger):
 
     def flush(self) -> None:
         """Write the pending stamps now, in one transaction (none when nothing is pending)."""
-        if not self._stamps or self._broken:
+        if self._broken:
+            self._stamps.take()  # a finish that raced with the failure: nothing writes it
+            return
+        if not self._stamps:
             return
         try:
             with self._transaction():
