@@ -9,6 +9,18 @@ only if, for every key of the call (the user's bucket and the project's bucket),
 capacity of rows are in flight or finished within the window — in one ``BEGIN IMMEDIATE``
 transaction, so two processes never both take the last slot.
 
+One transaction per call, not two: ``finish`` writes nothing on the caller's thread. It records
+the rows and the answer's true time in memory (`pulumi_meet.pacing._sqlite_flush`), and the
+stamps are written by this process's next admission, inside its transaction and before its
+count, or, when no admission comes, by one background flusher per ledger at most
+`FLUSH_BOUND_SECONDS` (0.5 s) after the answer; ``close`` and the interpreter's exit write what
+is left. This is safe because a call whose stamp waits is in flight for everyone else (finished
+IS NULL): it still counts, so the wait can only over-count, and only for half a second, far
+below any quota window (60 s). The time written is the answer's, recorded at ``finish``, not the
+flush's: once written, every process's accounting is exactly what an immediate stamp would have
+made it. A process killed with stamps pending leaves its rows in flight under a dead pid, which
+the recovery below stamps (as answered at that moment: conservative).
+
 Why SQLite: it ships with Python (no dependency), its locks are the operating system's file
 locks, which die with their holder (a SIGKILLed process blocks nobody), and WAL mode lets
 readers go on during a write. A row left in flight by a dead process is stamped finished by the
@@ -29,12 +41,14 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from pulumi_meet.pacing._sqlite_flush import FLUSH_BOUND_SECONDS, PendingStamps, Rows, flush_at_exit
 from pulumi_meet.pacing.ledger import Ledger, LedgerKey, LedgerRefusal, NoLedger, Slot
 
-__all__ = ["SqliteLedger", "open_sqlite_ledger"]
+__all__ = ["FLUSH_BOUND_SECONDS", "SqliteLedger", "open_sqlite_ledger"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -50,6 +64,8 @@ _BUSY_TIMEOUT_MS = 10_000
 _KEEP_SECONDS = 3600.0  # rows older than any sensible window are deleted
 _POLL_SECONDS = 0.05
 _STALE_IN_FLIGHT_SECONDS = 600.0  # far beyond any request timeout: its holder is hung, not busy
+# A stamp never overwrites one: a row the dead-pid recovery stamped keeps its (earlier) time.
+_STAMP = "UPDATE calls SET finished = ? WHERE id = ? AND finished IS NULL"
 
 
 def _alive(pid: int) -> bool:
@@ -70,6 +86,20 @@ def _alive(pid: int) -> bool:
     return state != ["Z"]
 
 
+def _orphaned(db: sqlite3.Connection, lock: threading.Lock, stamps: PendingStamps) -> None:
+    """Close a ledger, writing its last stamps (best effort: `close`, or its garbage collection,
+    which has nobody to report a failure to)."""
+    stamps.close()
+    with lock:
+        rows = stamps.take()
+        with contextlib.suppress(sqlite3.Error):
+            if rows:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(_STAMP, rows)
+                db.execute("COMMIT")
+        db.close()
+
+
 def _create_private(path: Path) -> None:
     """Create the file 0600 (its directory 0700) before SQLite opens it; tighten an old one.
 
@@ -87,8 +117,10 @@ def _create_private(path: Path) -> None:
 class SqliteLedger(Ledger):
     """One process's connection to the ledger file; thread-safe (one transaction at a time).
 
-    A file that fails mid-run (a vanished or read-only disk) is reported once through
-    `on_failure`; from then on it admits every call, and pacing covers this process only.
+    `clock` gives the times written (wall-clock; tests inject their own); `flush_after_seconds`
+    bounds how long a stamp waits for a transaction (see `FLUSH_BOUND_SECONDS`). A file that fails
+    mid-run (a vanished or read-only disk) is reported once through `on_failure`; from then on
+    it admits every call, and pacing covers this process only.
     """
 
     def __init__(
@@ -98,6 +130,7 @@ class SqliteLedger(Ledger):
         margin_seconds: float = 0.1,
         clock: Callable[[], float] = time.time,
         on_failure: Callable[[str], None] | None = None,
+        flush_after_seconds: float = FLUSH_BOUND_SECONDS,
     ) -> None:
         self.path = Path(path)
         self.description = f"the quota ledger {self.path}"
@@ -122,6 +155,12 @@ class SqliteLedger(Ledger):
                 "DELETE FROM calls WHERE finished IS NOT NULL AND finished < ?",
                 (self._clock() - _KEEP_SECONDS,),
             )
+        self._stamps = PendingStamps(self, flush_after_seconds)
+        # The connection, not the ledger: a ledger dropped without close() still writes its
+        # stamps when it is collected.
+        self._finalizer = weakref.finalize(self, _orphaned, self._db, self._lock, self._stamps)
+        self._finalizer.atexit = False  # at exit, flush_at_exit flushes without closing
+        flush_at_exit(self)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -139,6 +178,7 @@ class SqliteLedger(Ledger):
     def _failed(self, error: sqlite3.Error) -> None:
         with self._lock:
             first, self._broken = not self._broken, True
+        self._stamps.take()  # nothing will write them: a broken file admits everything
         if first and self._on_failure is not None:
             self._on_failure(
                 f"{self.description} failed ({type(error).__name__}: {error}); from now on "
@@ -158,12 +198,23 @@ class SqliteLedger(Ledger):
             return None
 
     def finish(self, slot: Slot) -> None:
-        """Stamp the call's rows answered."""
+        """The call's answer arrived now: record the stamp, which the next admission's
+        transaction (or the flusher, within `FLUSH_BOUND_SECONDS`) writes. No I/O, no wait."""
         if isinstance(slot, list) and not self._broken:
-            try:
-                self.finish_rows(slot)
-            except sqlite3.Error as error:
-                self._failed(error)
+            self._stamps.add(slot, self._clock())
+
+    def flush(self) -> None:
+        """Write the pending stamps now, in one transaction (none when nothing is pending)."""
+        if self._broken:
+            self._stamps.take()  # a finish that raced with the failure: nothing writes it
+            return
+        if not self._stamps:
+            return
+        try:
+            with self._transaction():
+                self._write_stamps()
+        except sqlite3.Error as error:
+            self._failed(error)
 
     def forget(self, slot: Slot) -> None:
         """Delete the call's rows."""
@@ -176,13 +227,14 @@ class SqliteLedger(Ledger):
     def admit_rows(self, keys: Sequence[LedgerKey]) -> list[int] | LedgerRefusal:
         """`admit`, raising sqlite3.Error."""
         with self._transaction():
+            self._write_stamps()  # before the count: this process's answers leave the in-flight
             now = self._clock()
             for key in keys:
                 wait = self._wait_seconds(key, now)
                 if wait > 0:
                     return LedgerRefusal(key, wait)
             pid = os.getpid()
-            ids = []
+            ids = Rows(())
             for key in keys:
                 cursor = self._db.execute(
                     "INSERT INTO calls (key, pid, started) VALUES (?, ?, ?)", (key.key, pid, now)
@@ -190,19 +242,17 @@ class SqliteLedger(Ledger):
                 ids.append(int(cursor.lastrowid or 0))
             return ids
 
-    def finish_rows(self, ids: Sequence[int]) -> None:
-        """The calls' answers arrived: they leave the window one window from now."""
-        with self._transaction():
-            now = self._clock()
-            self._db.executemany(
-                "UPDATE calls SET finished = ? WHERE id = ? AND finished IS NULL",
-                [(now, row) for row in ids],
-            )
-
     def forget_rows(self, ids: Sequence[int]) -> None:
         """The server refused the calls (429): they consumed no quota."""
         with self._transaction():
+            self._stamps.drop(ids)  # in the transaction: no stamp of them is written after this
             self._db.executemany("DELETE FROM calls WHERE id = ?", [(row,) for row in ids])
+
+    def _write_stamps(self) -> None:
+        """Write the pending stamps (inside a transaction)."""
+        rows = self._stamps.take()
+        if rows:
+            self._db.executemany(_STAMP, rows)
 
     def _wait_seconds(self, key: LedgerKey, now: float) -> float:
         """0 when `key` has room now, else the seconds until it may have (inside a transaction)."""
@@ -246,7 +296,9 @@ class SqliteLedger(Ledger):
         return max(_POLL_SECONDS / 5, frees_at - now)
 
     def count(self, key: str, since: float) -> int:
-        """Rows of `key` started at or after `since` (tests and the bench)."""
+        """Rows of `key` started at or after `since` (tests and the bench), pending stamps
+        written first."""
+        self.flush()
         with self._lock:
             row = self._db.execute(
                 "SELECT COUNT(*) FROM calls WHERE key = ? AND started >= ?", (key, since)
@@ -254,9 +306,9 @@ class SqliteLedger(Ledger):
         return int(row[0])
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
-        with self._lock:
-            self._db.close()
+        """Write the pending stamps, stop the flusher and close the connection (idempotent)."""
+        self.flush()  # here, a failure is reported
+        self._finalizer()
 
 
 def open_sqlite_ledger(path: str, on_failure: Callable[[str], None]) -> Ledger:

@@ -17,6 +17,7 @@ def test_the_ledger_bench_reports_every_figure(tmp_path: Path) -> None:
         cost = results["admission_cost"][ledger]
         assert cost["paced_call"]["samples"] == results["options"]["admissions"]
         assert cost["paced_call"]["median_ms"] > 0
+        assert cost["ledger_call"]["samples"] == results["options"]["admissions"]
     shared, alone = results["organisation"]
     assert shared["requests"] == alone["requests"] == results["options"]["rooms"]
     assert shared["rejected"] == 0 and shared["failed_operations"] == 0

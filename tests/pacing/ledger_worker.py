@@ -4,16 +4,25 @@
 at HOST, paced at PER_WINDOW creates per WINDOW seconds (ledger: ``MEET_QUOTA_LEDGER``), printing
 one line per room. ``hold HOST OWNER WINDOW PER_WINDOW`` fills OWNER's create bucket in the
 ledger with calls in flight, then holds the ledger's write lock until it is killed.
+
+``stamp LEDGER THEN`` admits one call into the ledger file LEDGER under the key ``k`` (capacity 1,
+window 0.5 s), finishes it (its answer at an injected time, printed with the pid as
+``<pid> <answered>``), then: ``wait`` reads stdin to its end and exits; ``exit`` exits at once
+(its stamp written by nothing but the exit: the ledger flushes only after 60 s); ``kill`` SIGKILLs
+itself, its stamp still pending.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
+from collections.abc import Callable
 
 from pulumi_meet.client.meet import get_client
 from pulumi_meet.client.settings import Settings
+from pulumi_meet.pacing.ledger import LedgerKey
 from pulumi_meet.pacing.pacer import QuotaCall
 from pulumi_meet.pacing.quota import CREATE, EMULATOR_PROJECT
 from pulumi_meet.pacing.sqlite_ledger import SqliteLedger
@@ -50,6 +59,27 @@ def hold(host: str, owner: str, window: str, per_window: str) -> None:
     time.sleep(600)
 
 
+_KEPT: list[SqliteLedger] = []
+
+
+def stamp(path: str, then: str) -> None:
+    now = [time.time()]
+    flush_after = 0.5 if then == "wait" else 60.0  # wait: the flusher's bound is under test
+    ledger = SqliteLedger(path, clock=lambda: now[0], flush_after_seconds=flush_after)
+    _KEPT.append(ledger)  # open until the interpreter exits, as a provider's ledgers are
+    slot = ledger.admit([LedgerKey("k", 1, 0.5)])
+    assert isinstance(slot, list)
+    now[0] += 0.25
+    ledger.finish(slot)
+    print(os.getpid(), repr(now[0]), flush=True)
+    now[0] += 100.0  # a stamp taken at the flush would show this
+    if then == "wait":
+        sys.stdin.read()
+    elif then == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 if __name__ == "__main__":
     mode, *arguments = sys.argv[1:]
-    {"create": create, "hold": hold}[mode](*arguments)
+    modes: dict[str, Callable[..., None]] = {"create": create, "hold": hold, "stamp": stamp}
+    modes[mode](*arguments)
