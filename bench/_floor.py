@@ -3,22 +3,23 @@
 ``python bench/_floor.py RESPONSES_JSON ENGINE_ADDRESS`` serves, on 127.0.0.1, a servicer whose
 Configure, Check, Diff, Create, Read and Update return a canned answer at once: the plugin's own
 answer to the same call, recorded by the benchmark (so the messages on the wire have the
-plugin's sizes). It is served exactly as the plugin is (``grpc.aio.server`` with the SDK's
-``_GRPC_CHANNEL_OPTIONS``, the SDK's generated ``add_ResourceProviderServicer_to_server``, so the
-requests are parsed and the answers serialised by the same protobuf code), and it prints its
-port like a plugin. What a call costs here is what any Python provider pays before doing
-anything: the gRPC floor.
+plugin's sizes). It is served exactly as the plugin is (a synchronous ``grpc.server`` on a
+thread pool, with the SDK's ``_GRPC_CHANNEL_OPTIONS`` and the SDK's generated
+``add_ResourceProviderServicer_to_server``, so the requests are parsed and the answers
+serialised by the same protobuf code), and it prints its port like a plugin. What a call costs
+here is what any Python provider pays before doing anything: the gRPC floor.
 
 Run as a file, not a module: it needs nothing of ``bench`` or ``pulumi_meet``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import signal
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -55,36 +56,41 @@ class FloorServicer(provider_pb2_grpc.ResourceProviderServicer):
     def __init__(self, responses: dict[str, Any]) -> None:
         self._responses = responses
 
-    async def Configure(self, request: Any, context: Any) -> Any:
+    def Configure(self, request: Any, context: Any) -> Any:
         return self._responses["Configure"]
 
-    async def Check(self, request: Any, context: Any) -> Any:
+    def Check(self, request: Any, context: Any) -> Any:
         return self._responses["Check"]
 
-    async def Diff(self, request: Any, context: Any) -> Any:
+    def Diff(self, request: Any, context: Any) -> Any:
         return self._responses["Diff"]
 
-    async def Create(self, request: Any, context: Any) -> Any:
+    def Create(self, request: Any, context: Any) -> Any:
         return self._responses["Create"]
 
-    async def Read(self, request: Any, context: Any) -> Any:
+    def Read(self, request: Any, context: Any) -> Any:
         return self._responses["Read"]
 
-    async def Update(self, request: Any, context: Any) -> Any:
+    def Update(self, request: Any, context: Any) -> Any:
         return self._responses["Update"]
 
 
-async def _serve(responses: dict[str, Any]) -> None:
-    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+_MAX_THREADS = 1024  # as the plugin's server (pulumi_meet/plugin/server.py)
+
+
+def _serve(responses: dict[str, Any]) -> None:
+    pool = ThreadPoolExecutor(max_workers=_MAX_THREADS, thread_name_prefix="floor-call")
+    server = grpc.server(pool, options=_GRPC_CHANNEL_OPTIONS)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(FloorServicer(responses), server)
     port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    loop = asyncio.get_running_loop()
+    server.start()
+    stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(server.stop(0)))
+        signal.signal(signum, lambda *_: stopping.set())
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
-    await server.wait_for_termination()
+    stopping.wait()
+    server.stop(0).wait()
 
 
 def main(argv: list[str]) -> None:
@@ -93,7 +99,7 @@ def main(argv: list[str]) -> None:
         method: _RESPONSE_TYPES[method].FromString(base64.b64decode(text))
         for method, text in encoded.items()
     }
-    asyncio.run(_serve(responses))
+    _serve(responses)
 
 
 if __name__ == "__main__":

@@ -212,26 +212,40 @@ def read_map(
     return data, frozenset(secret)
 
 
-def _wire(data: Any, names: Mapping[str, str]) -> struct_pb2.Value:
+def _fill(target: struct_pb2.Value, data: Any, names: Mapping[str, str]) -> None:
+    """Write ``data`` into ``target`` where it stands: a nested value built apart and then
+    assigned would be copied into its parent (upb copies on assignment), level after level,
+    which made a room's outputs cost three times as much."""
     kind = type(data)
     if kind is str:
-        wire = _Value(string_value=data)
+        target.string_value = data
     elif kind is dict:
-        fields = {names.get(key, key): _wire(item, names) for key, item in data.items()}
-        wire = _Value(struct_value=_Struct(fields=fields))
+        struct = target.struct_value
+        struct.SetInParent()  # an empty map is still a map
+        fields = struct.fields
+        for key, item in data.items():
+            _fill(fields[names.get(key, key)], item, names)
     elif kind is bool:
-        wire = _Value(bool_value=data)
+        target.bool_value = data
     elif kind is float or kind is int:
-        wire = _Value(number_value=data)
+        target.number_value = data
     elif data is None:
-        wire = _Value(null_value=struct_pb2.NULL_VALUE)
+        target.null_value = struct_pb2.NULL_VALUE
     elif kind is list or kind is tuple:
-        wire = _Value(list_value=_ListValue(values=[_wire(item, names) for item in data]))
+        items = target.list_value
+        items.SetInParent()  # an empty list is still a list
+        values = items.values
+        for item in data:
+            _fill(values.add(), item, names)
     elif isinstance(data, Mapping):
-        wire = _wire(dict(data), names)
+        _fill(target, dict(data), names)
     else:
-        wire = _marshal(plain_value(data))  # anything else: the SDK's constructor decides
-    return wire
+        target.CopyFrom(_marshal(plain_value(data)))  # anything else: the SDK decides
+
+
+def _is_secret(data: Any) -> bool:
+    """Whether plain data already is a secret's envelope (``{sig: secret, value: …}``)."""
+    return isinstance(data, Mapping) and data.get(_SIG) == _SECRET_SIG
 
 
 def _secret(wire: struct_pb2.Value) -> struct_pb2.Value:
@@ -249,12 +263,17 @@ def write_map(
 ) -> struct_pb2.Struct:
     """Plain data as a property map, each key renamed by ``names`` (at every depth); a top-level
     property for which ``secret(name)`` (its renamed name) holds is marked secret."""
-    fields = {}
+    struct = _Struct()
+    fields = struct.fields
     for key, item in data.items():
         name = names.get(key, key)
-        value = _wire(item, names)
-        fields[name] = _secret(value) if secret is not None and secret(name) else value
-    return _Struct(fields=fields)
+        target = fields[name]
+        if secret is not None and secret(name) and not _is_secret(item):
+            envelope = target.struct_value.fields
+            envelope[_SIG].string_value = _SECRET_SIG
+            target = envelope["value"]
+        _fill(target, item, names)
+    return struct
 
 
 def mark_secret(struct: struct_pb2.Struct, keys: frozenset[str]) -> struct_pb2.Struct:
