@@ -109,7 +109,7 @@ def _layers(layers: Mapping[str, Any]) -> list[str]:
     lines = [
         f"| operation | {header} | slot wait (wall) | plugin's own, total | HTTP: client CPU "
         "/ wall (incl. the emulator) |",
-        "|---|" + "---|" * (len(_COMPONENTS) + 4),
+        "|---|" + "---|" * (len(_COMPONENTS) + 3),
     ]
     for name, split in layers["operations"].items():
         cpu, wall = _current(split["cpu"]), _current(split["wall"])
