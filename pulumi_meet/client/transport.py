@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import google.auth.exceptions
 import requests
-import requests.adapters
 from google.auth.transport.requests import AuthorizedSession
 
 from pulumi_meet.client import auth as _auth
