@@ -6,7 +6,9 @@
   + ``finish`` (one call's whole cost to the ledger). Median and p95. The SQLite ledger's
   ``finish`` is deferred: it records the answer's time in memory, and the next ``admit``'s
   transaction writes it, so there its ``admit`` carries the previous call's stamp and its
-  ``finish`` costs microseconds; Redis's ``finish`` is a round trip of its own.
+  ``finish`` costs microseconds; Redis's ``finish`` is a round trip of its own. The bench is the
+  SQLite file's only writer: its admissions are decided by the in-memory window (no count);
+  `bench.sqlite_window` measures the cost against the rows in the window, alone and shared.
 - **Organisation on Redis.** R rooms over O owners (the project's create bucket binds: O x U > P
   per window) created by two provider hosts that share no file (each its own ``HOME``) through
   one Redis: achieved rate ÷ the project's rate, and 429s; then the same two hosts without a

@@ -74,7 +74,9 @@ def render(results: Mapping[str, Any]) -> str:
         "",
         "The SQLite ledger's `finish` is deferred (the next `admit`'s transaction writes its "
         "stamp): its `admit` carries the previous call's stamp, and admit + finish is one call's "
-        "whole cost.",
+        "whole cost. This process is the file's only writer, so the SQLite rows are its "
+        "in-memory window's cost (no count); with another process writing between calls, every "
+        "admission counts in SQL: `python -m bench.sqlite_window` measures both.",
         "",
         f"## Organisation on one Redis ({options['rooms']} rooms over {options['owners']} owners,"
         f" window {options['window_seconds']:g} s)",

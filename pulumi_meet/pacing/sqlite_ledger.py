@@ -21,6 +21,15 @@ flush's: once written, every process's accounting is exactly what an immediate s
 made it. A process killed with stamps pending leaves its rows in flight under a dead pid, which
 the recovery below stamps (as answered at that moment: conservative).
 
+No count while this process is alone on the file: each admission reads ``PRAGMA data_version``
+(which moves only when another connection committed) and, while it holds still, decides "room
+now" from an in-memory model of each key's window (`pulumi_meet.pacing._sqlite_window`, O(1) per
+call), so the transaction only writes. When another process wrote, the models are dropped and
+the count runs in SQL as above; a model is loaded again only after the file held still for two
+transactions in a row, so processes admitting alternately keep the SQL count's cost and pay no
+load on top. A full model, or a refusal, always goes to the SQL path (its wait, its recovery of
+dead holders).
+
 Why SQLite: it ships with Python (no dependency), its locks are the operating system's file
 locks, which die with their holder (a SIGKILLed process blocks nobody), and WAL mode lets
 readers go on during a write. A row left in flight by a dead process is stamped finished by the
@@ -46,6 +55,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pulumi_meet.pacing._sqlite_flush import FLUSH_BOUND_SECONDS, PendingStamps, Rows, flush_at_exit
+from pulumi_meet.pacing._sqlite_window import Windows
 from pulumi_meet.pacing.ledger import Ledger, LedgerKey, LedgerRefusal, NoLedger, Slot
 
 __all__ = ["FLUSH_BOUND_SECONDS", "SqliteLedger", "open_sqlite_ledger"]
@@ -118,7 +128,8 @@ class SqliteLedger(Ledger):
     """One process's connection to the ledger file; thread-safe (one transaction at a time).
 
     `clock` gives the times written (wall-clock; tests inject their own); `flush_after_seconds`
-    bounds how long a stamp waits for a transaction (see `FLUSH_BOUND_SECONDS`). A file that fails
+    bounds how long a stamp waits for a transaction (see `FLUSH_BOUND_SECONDS`);
+    `in_memory_window` False always counts in SQL (tests and the bench compare). A file that fails
     mid-run (a vanished or read-only disk) is reported once through `on_failure`; from then on
     it admits every call, and pacing covers this process only.
     """
@@ -131,6 +142,7 @@ class SqliteLedger(Ledger):
         clock: Callable[[], float] = time.time,
         on_failure: Callable[[str], None] | None = None,
         flush_after_seconds: float = FLUSH_BOUND_SECONDS,
+        in_memory_window: bool = True,
     ) -> None:
         self.path = Path(path)
         self.description = f"the quota ledger {self.path}"
@@ -139,6 +151,7 @@ class SqliteLedger(Ledger):
         self._on_failure = on_failure
         self._broken = False
         self._lock = threading.Lock()
+        self._windows = Windows(enabled=in_memory_window)  # under self._lock
         _create_private(self.path)
         # isolation_level=None: transactions are the explicit BEGIN IMMEDIATE below.
         self._db = sqlite3.connect(
@@ -167,13 +180,16 @@ class SqliteLedger(Ledger):
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                # With the write lock held: nobody else commits before this transaction does.
+                self._windows.observe(self._db)
                 yield
+                if self._db.in_transaction:
+                    self._db.execute("COMMIT")
             except BaseException:
+                self._windows.clear()  # they hold this transaction's writes, rolled back
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
                 raise
-            if self._db.in_transaction:
-                self._db.execute("COMMIT")
 
     def _failed(self, error: sqlite3.Error) -> None:
         with self._lock:
@@ -230,9 +246,14 @@ class SqliteLedger(Ledger):
             self._write_stamps()  # before the count: this process's answers leave the in-flight
             now = self._clock()
             for key in keys:
+                horizon = now - key.window_seconds - self._margin
+                if self._windows.has_room(self._db, key.key, key.capacity, key.window_seconds,
+                                          horizon):  # fmt: skip
+                    continue  # no count: the model is the file's rows of the key
                 wait = self._wait_seconds(key, now)
                 if wait > 0:
                     return LedgerRefusal(key, wait)
+                self._windows.drop(key.key)  # the model said full, SQL found room: reload it
             pid = os.getpid()
             ids = Rows(())
             for key in keys:
@@ -240,6 +261,7 @@ class SqliteLedger(Ledger):
                     "INSERT INTO calls (key, pid, started) VALUES (?, ?, ?)", (key.key, pid, now)
                 )
                 ids.append(int(cursor.lastrowid or 0))
+                self._windows.admitted(key.key, ids[-1])
             return ids
 
     def forget_rows(self, ids: Sequence[int]) -> None:
@@ -247,12 +269,14 @@ class SqliteLedger(Ledger):
         with self._transaction():
             self._stamps.drop(ids)  # in the transaction: no stamp of them is written after this
             self._db.executemany("DELETE FROM calls WHERE id = ?", [(row,) for row in ids])
+            self._windows.forgotten(ids)
 
     def _write_stamps(self) -> None:
         """Write the pending stamps (inside a transaction)."""
         rows = self._stamps.take()
         if rows:
             self._db.executemany(_STAMP, rows)
+            self._windows.stamped(rows)
 
     def _wait_seconds(self, key: LedgerKey, now: float) -> float:
         """0 when `key` has room now, else the seconds until it may have (inside a transaction)."""
@@ -285,6 +309,7 @@ class SqliteLedger(Ledger):
             self._db.executemany(
                 "UPDATE calls SET finished = ? WHERE id = ?", [(now, row) for row in dead]
             )
+            self._windows.drop(key.key)
         stamps = [now if row_id in dead else finished for row_id, _, _, finished in rows]
         in_flight = stamps.count(None)
         finished = sorted(stamp for stamp in stamps if stamp is not None)

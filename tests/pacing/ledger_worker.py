@@ -10,6 +10,11 @@ window 0.5 s), finishes it (its answer at an injected time, printed with the pid
 ``<pid> <answered>``), then: ``wait`` reads stdin to its end and exits; ``exit`` exits at once
 (its stamp written by nothing but the exit: the ledger flushes only after 60 s); ``kill`` SIGKILLs
 itself, its stamp still pending.
+
+``admit LEDGER KEY CAPACITY COUNT`` admits COUNT calls in flight under KEY (window 60 s), prints
+``admitted``, then reads stdin to its end (the rows stay in flight under a live pid).
+``alternate LEDGER KEY CAPACITY`` admits and finishes one call under KEY (window 60 s) per line
+read from stdin, printing ``ok`` after each (the parent admits in between).
 """
 
 from __future__ import annotations
@@ -79,7 +84,28 @@ def stamp(path: str, then: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def admit(path: str, key: str, capacity: str, count: str) -> None:
+    ledger = SqliteLedger(path)
+    _KEPT.append(ledger)
+    for _ in range(int(count)):
+        assert isinstance(ledger.admit([LedgerKey(key, int(capacity), 60.0)]), list)
+    print("admitted", flush=True)
+    sys.stdin.read()
+
+
+def alternate(path: str, key: str, capacity: str) -> None:
+    ledger = SqliteLedger(path)
+    _KEPT.append(ledger)
+    for _ in sys.stdin:
+        slot = ledger.admit([LedgerKey(key, int(capacity), 60.0)])
+        assert isinstance(slot, list)
+        ledger.finish(slot)
+        print("ok", flush=True)
+
+
 if __name__ == "__main__":
     mode, *arguments = sys.argv[1:]
-    modes: dict[str, Callable[..., None]] = {"create": create, "hold": hold, "stamp": stamp}
+    modes: dict[str, Callable[..., None]] = {
+        "create": create, "hold": hold, "stamp": stamp, "admit": admit, "alternate": alternate,
+    }  # fmt: skip
     modes[mode](*arguments)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -75,10 +76,12 @@ def test_a_dead_process_calls_in_flight_expire_like_answered_ones(tmp_path: Path
     ledger = Ledger(tmp_path / "ledger.sqlite")
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    ledger._db.execute(
+    other = sqlite3.connect(ledger.path, isolation_level=None)  # the dead process's row
+    other.execute(
         "INSERT INTO calls (key, pid, started) VALUES ('k', ?, ?)",
         (int(dead.stdout), time.time()),
     )
+    other.close()
     refusal = ledger.admit([LedgerKey("k", 1, 0.5)])
     # Stamped answered now (it may have counted on the server): one window, not forever.
     assert isinstance(refusal, LedgerRefusal) and 0.5 <= refusal.wait_seconds <= 0.7
