@@ -177,6 +177,10 @@ def test_marking_secret_keeps_what_is_secret() -> None:
     assert marked == PropertyValue.marshal_map(
         {key: value.with_secret(True) for key, value in theirs.items()}
     )
+    # Data already holding a secret's envelope is marked once, not wrapped twice.
+    every = frozenset({"a", "b"}).__contains__
+    written = wire.write_map({"a": "x", "b": _secret("y")}, secret=every)
+    assert written == wire.write_map({"a": "x", "b": "y"}, secret=every)
 
 
 CASES = (
